@@ -1,0 +1,3 @@
+namespace kinesys::codecs {
+char const* library_name() noexcept { return "kinesys::codecs"; }
+}  // namespace kinesys::codecs
