@@ -5,6 +5,14 @@
 // io_uring files. This header gathers the parts; each lives in detail/engine/.
 
 // runtime, net, io, rate
-// (parts are added below as they land)
+#include "kinesys/detail/engine/error.hpp"
+#include "kinesys/detail/engine/core_set.hpp"
+#include "kinesys/detail/engine/deadline.hpp"
+#include "kinesys/detail/engine/http_types.hpp"
+#include "kinesys/detail/engine/http_client.hpp"
+#include "kinesys/detail/engine/http_server.hpp"
+#include "kinesys/detail/engine/retry_policy.hpp"
+#include "kinesys/detail/engine/token_bucket.hpp"
+#include "kinesys/detail/engine/append_file.hpp"
 
 // aws

@@ -1,0 +1,79 @@
+#pragma once
+// HTTP/1.1 server for kinesys-local, kinesys-ingest and /metrics: accepts on
+// every core, keep-alive, and hard limits on header size, body size,
+// header-read time, idle time and connection count.
+#include "kinesys/detail/engine/http_types.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/system/result.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace kinesys::engine {
+
+class core_set;
+
+struct http_server_options {
+  std::string address = "127.0.0.1";
+  /// 0 picks a free port; start() returns it.
+  std::uint16_t port = 0;
+  /// Request line + header fields; beyond it: 431 and close.
+  std::size_t max_header_bytes = 16384;
+  /// Beyond it (by Content-Length or while reading): 413 and close.
+  std::size_t max_body_bytes = 8u << 20;
+  /// From the first byte of a request (or the accept) until its header is
+  /// complete; beyond it: 408 and close. Stops slowloris clients.
+  std::chrono::milliseconds header_timeout{10000};
+  /// A keep-alive connection with no request for this long is closed; also
+  /// bounds reading a body.
+  std::chrono::milliseconds idle_timeout{60000};
+  /// Connections open at once across all cores; more get 503 and close.
+  std::size_t max_connections = 10000;
+};
+
+struct server_request {
+  http_request request;
+  std::string remote_address;
+};
+
+struct server_reply {
+  http_response response;
+  /// kinesys-local injects connection faults through this: reset (RST) the
+  /// connection instead of answering, or after half the body.
+  enum class fault { none, reset_before_response, reset_mid_response } fault = fault::none;
+};
+
+/// Called on the core that accepted the connection. The server adds
+/// Content-Length; "Connection: close" in the response closes after it.
+using http_handler = std::function<boost::asio::awaitable<server_reply>(server_request&)>;
+
+class http_server {
+public:
+  /// `cores` must outlive the server and run (start()) for it to serve.
+  http_server(core_set& cores, http_server_options options, http_handler handler);
+  /// stop()s; sessions still running keep what they need alive.
+  ~http_server();
+  http_server(http_server const&) = delete;
+  http_server& operator=(http_server const&) = delete;
+
+  /// Binds address:port with one SO_REUSEPORT acceptor per core and starts
+  /// accepting; returns the bound port. @locality any thread
+  boost::system::result<std::uint16_t> start();
+  /// Stops accepting and closes idle connections; requests being handled
+  /// finish and their connections then close. Idempotent. @locality any thread
+  void stop();
+  std::uint16_t port() const noexcept;
+  /// Connections open now, across cores. @locality any thread
+  std::size_t connections() const noexcept;
+
+private:
+  struct state;
+  std::shared_ptr<state> state_;
+};
+
+}  // namespace kinesys::engine
