@@ -42,27 +42,13 @@ bool is_true(std::optional<std::string> const& value) {
   return v == "true";
 }
 
-// The full parse belongs to the HTTP layer's endpoint type; here we only
-// refuse what is clearly not an http(s) URL, so a typo fails at startup with
-// the variable's name instead of at the first request.
-bool plausible_url(std::string_view url) {
-  std::string_view rest;
-  if (url.starts_with("http://"))
-    rest = url.substr(7);
-  else if (url.starts_with("https://"))
-    rest = url.substr(8);
-  else
-    return false;
-  if (rest.empty() || rest.front() == '/' || rest.front() == ':') return false;
-  return rest.find_first_of(" \t\r\n") == std::string_view::npos;
-}
-
-config_result<std::string> checked_url(std::string url, std::string_view origin) {
-  while (url.size() > 1 && url.back() == '/' && !url.ends_with("//")) url.pop_back();
-  if (!plausible_url(url))
-    return fail(errc::invalid_endpoint_url,
-                std::string(origin) + " is not an http:// or https:// URL: '" + url + "'");
-  return url;
+config_result<endpoint> checked_url(std::string_view url, std::string_view origin) {
+  auto parsed = endpoint::parse(url);
+  if (!parsed)
+    return fail(errc::invalid_endpoint_url, std::string(origin) + " is not a usable endpoint URL ('" + std::string(url) +
+                                                "'): " + parsed.error().message() +
+                                                "; expected http(s)://host[:port] with no path");
+  return *parsed;
 }
 
 }  // namespace
@@ -192,8 +178,8 @@ config_result<std::string> resolve_region(environment const& env) {
   return resolve_region(env, *profile);
 }
 
-config_result<std::string> resolve_endpoint_url(aws_service service, std::string_view region, environment const& env,
-                                                shared_profile const& profile) {
+config_result<endpoint> resolve_endpoint(aws_service service, std::string_view region, environment const& env,
+                                         shared_profile const& profile) {
   std::string const name(service_name(service));
   if (!is_true(env.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")) &&
       !is_true(profile_value(profile, "ignore_configured_endpoint_urls"))) {
@@ -209,7 +195,7 @@ config_result<std::string> resolve_endpoint_url(aws_service service, std::string
   if (region.empty()) return fail(errc::no_region, "no AWS region to build the " + name + " endpoint from: set AWS_REGION");
   std::string url = "https://" + name + "." + std::string(region) + ".amazonaws.com";
   if (region.starts_with("cn-")) url += ".cn";
-  return checked_url(std::move(url), "region '" + std::string(region) + "'");
+  return checked_url(url, "the endpoint built from region '" + std::string(region) + "'");
 }
 
 config_result<aws_config> resolve_aws_config(environment const& env) {
@@ -219,16 +205,16 @@ config_result<aws_config> resolve_aws_config(environment const& env) {
   if (!creds) return creds.error();
   auto region = resolve_region(env, *profile);
   if (!region) return region.error();
-  auto kinesis = resolve_endpoint_url(aws_service::kinesis, *region, env, *profile);
+  auto kinesis = resolve_endpoint(aws_service::kinesis, *region, env, *profile);
   if (!kinesis) return kinesis.error();
-  auto dynamodb = resolve_endpoint_url(aws_service::dynamodb, *region, env, *profile);
+  auto dynamodb = resolve_endpoint(aws_service::dynamodb, *region, env, *profile);
   if (!dynamodb) return dynamodb.error();
   return aws_config{std::move(*creds), std::move(*region), profile->name, std::move(*kinesis), std::move(*dynamodb)};
 }
 
 std::ostream& operator<<(std::ostream& os, aws_config const& config) {
   return os << "aws_config{region=" << config.region << ", profile=" << config.profile
-            << ", kinesis=" << config.kinesis_endpoint_url << ", dynamodb=" << config.dynamodb_endpoint_url
+            << ", kinesis=" << config.kinesis.url() << ", dynamodb=" << config.dynamodb.url()
             << ", " << config.creds << "}";
 }
 

@@ -4,6 +4,7 @@
 // Resolution is a pure function of an `environment` (a variable lookup), so
 // tests and embedders can resolve against a map instead of the process.
 #include <kinesys/detail/engine/aws/credentials.hpp>
+#include <kinesys/detail/engine/http_types.hpp>
 
 #include <boost/system/error_code.hpp>
 #include <boost/system/result.hpp>
@@ -87,16 +88,16 @@ config_result<std::string> resolve_region(environment const& env, shared_profile
 /// `kinesis =` / `  endpoint_url = ...`), then the profile's `endpoint_url`,
 /// else https://<service>.<region>.amazonaws.com (amazonaws.com.cn in China
 /// regions). AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true skips all but the default.
-config_result<std::string> resolve_endpoint_url(aws_service service, std::string_view region, environment const& env,
-                                                shared_profile const& profile);
+config_result<endpoint> resolve_endpoint(aws_service service, std::string_view region, environment const& env,
+                                         shared_profile const& profile);
 
 /// Everything a Kinesis/DynamoDB client needs, resolved in one go.
 struct aws_config {
   credentials creds;
   std::string region;
   std::string profile;
-  std::string kinesis_endpoint_url;
-  std::string dynamodb_endpoint_url;
+  endpoint kinesis;
+  endpoint dynamodb;
 };
 
 config_result<aws_config> resolve_aws_config(environment const& env = environment::process());
