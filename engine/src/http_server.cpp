@@ -1,0 +1,331 @@
+// Accepting on every core and serving keep-alive connections within limits.
+#include "kinesys/detail/engine/http_server.hpp"
+
+#include "kinesys/detail/engine/core_set.hpp"
+#include "kinesys/detail/engine/error.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <sys/socket.h>
+
+#include <atomic>
+#include <list>
+#include <optional>
+
+namespace kinesys::engine {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using boost::system::error_code;
+inline constexpr auto as_result = asio::as_tuple(asio::use_awaitable);
+
+namespace {
+
+using reuse_port = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
+
+/// What stop() needs to reach a live connection. Lives in the session's
+/// coroutine frame. @locality owning core
+struct session_handle {
+  beast::tcp_stream* stream = nullptr;
+  bool idle = true;  // waiting for the next request, nothing to lose by closing
+};
+
+struct core_slot {
+  std::optional<tcp::acceptor> acceptor;
+  std::list<session_handle*> sessions;
+};
+
+http::response<http::string_body> to_beast(http_response&& in, bool keep_alive) {
+  http::response<http::string_body> out;
+  out.version(11);
+  out.result(in.status);
+  for (auto& h : in.headers) {
+    if (iequals(h.name, "content-length") || iequals(h.name, "transfer-encoding"))
+      continue;  // framing is ours to set
+    out.insert(h.name, h.value);
+  }
+  out.body() = std::move(in.body);
+  out.content_length(out.body().size());
+  out.keep_alive(keep_alive && out.keep_alive());
+  return out;
+}
+
+http_request from_beast(http::request<http::string_body>&& in) {
+  http_request out;
+  out.method = std::string(in.method_string());
+  out.target = std::string(in.target());
+  out.headers.reserve(static_cast<std::size_t>(std::distance(in.begin(), in.end())));
+  for (auto const& field : in)
+    out.headers.push_back({std::string(field.name_string()), std::string(field.value())});
+  out.body = std::move(in.body());
+  return out;
+}
+
+/// Closes with RST rather than FIN, as a crashed or overloaded peer would.
+void reset(beast::tcp_stream& stream) {
+  error_code ignored;
+  stream.socket().set_option(asio::socket_base::linger(true, 0), ignored);
+  stream.socket().close(ignored);
+}
+
+}  // namespace
+
+struct http_server::state : std::enable_shared_from_this<state> {
+  state(core_set& c, http_server_options o, http_handler h)
+      : cores(c), options(std::move(o)), handler(std::move(h)) {}
+
+  asio::awaitable<void> accept_loop(std::size_t core);
+  asio::awaitable<void> session(std::size_t core, tcp::socket socket);
+  asio::awaitable<bool> serve_one(std::size_t core, beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                  session_handle& handle, std::string const& remote);
+  asio::awaitable<void> reply_error(beast::tcp_stream& stream, http::status status);
+
+  core_set& cores;
+  http_server_options options;
+  http_handler handler;
+  std::vector<core_slot> slots;  // one per core, each touched only on its core
+  std::atomic<std::size_t> connections{0};
+  std::atomic<bool> stopping{false};
+  std::uint16_t port = 0;
+};
+
+asio::awaitable<void> http_server::state::reply_error(beast::tcp_stream& stream, http::status status) {
+  http::response<http::string_body> res{status, 11};
+  res.set(http::field::content_type, "text/plain");
+  res.body() = std::string(http::obsolete_reason(status)) + "\n";
+  res.prepare_payload();
+  res.keep_alive(false);
+  stream.expires_after(std::chrono::seconds(5));
+  co_await http::async_write(stream, res, as_result);
+  error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+asio::awaitable<void> http_server::state::accept_loop(std::size_t core) {
+  auto self = shared_from_this();
+  auto& acceptor = *slots[core].acceptor;
+  for (;;) {
+    auto [ec, socket] = co_await acceptor.async_accept(as_result);
+    if (stopping.load(std::memory_order_acquire) || ec == asio::error::operation_aborted)
+      co_return;
+    if (ec) {
+      // EMFILE and friends: back off briefly instead of spinning on accept.
+      asio::steady_timer pause(acceptor.get_executor(), std::chrono::milliseconds(20));
+      co_await pause.async_wait(as_result);
+      continue;
+    }
+    if (connections.fetch_add(1, std::memory_order_acq_rel) >= options.max_connections) {
+      connections.fetch_sub(1, std::memory_order_acq_rel);
+      // A best-effort answer without waiting: this connection gets no
+      // coroutine, which is the point of the cap.
+      static constexpr char busy[] =
+          "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+      (void)::send(socket.native_handle(), busy, sizeof busy - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+      error_code ignored;
+      socket.shutdown(tcp::socket::shutdown_send, ignored);
+      socket.close(ignored);
+      continue;
+    }
+    asio::co_spawn(acceptor.get_executor(), session(core, std::move(socket)), asio::detached);
+  }
+}
+
+asio::awaitable<void> http_server::state::session(std::size_t core, tcp::socket socket) {
+  auto self = shared_from_this();
+  co_await asio::this_coro::throw_if_cancelled(false);
+  error_code ec;
+  auto const peer = socket.remote_endpoint(ec);
+  std::string const remote = ec ? std::string() : peer.address().to_string();
+  socket.set_option(tcp::no_delay(true), ec);
+  beast::tcp_stream stream(std::move(socket));
+  beast::flat_buffer buffer;
+  session_handle handle{&stream, true};
+  auto& sessions = slots[core].sessions;
+  auto const position = sessions.insert(sessions.end(), &handle);
+  try {
+    bool first = true;
+    while (!stopping.load(std::memory_order_acquire)) {
+      if (buffer.size() == 0) {
+        // A new connection must start its request within header_timeout; a
+        // kept-alive one may sit idle for idle_timeout.
+        stream.expires_after(first ? options.header_timeout : options.idle_timeout);
+        handle.idle = true;
+        auto [read_error, n] = co_await stream.async_read_some(buffer.prepare(4096), as_result);
+        handle.idle = false;
+        if (read_error)
+          break;
+        buffer.commit(n);
+      }
+      handle.idle = false;
+      first = false;
+      if (!co_await serve_one(core, stream, buffer, handle, remote))
+        break;
+    }
+  } catch (std::exception const&) {
+    // The handler threw; serve_one already answered 500 where it could.
+  }
+  sessions.erase(position);
+  error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  stream.socket().close(ignored);
+  connections.fetch_sub(1, std::memory_order_acq_rel);
+}
+
+asio::awaitable<bool> http_server::state::serve_one(std::size_t core, beast::tcp_stream& stream,
+                                                   beast::flat_buffer& buffer, session_handle& handle,
+                                                   std::string const& remote) {
+  (void)core;
+  (void)handle;
+  http::request_parser<http::string_body> parser;
+  parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(options.max_header_bytes, UINT32_MAX)));
+  parser.body_limit(options.max_body_bytes);
+
+  stream.expires_after(options.header_timeout);
+  auto [header_error, header_bytes] = co_await http::async_read_header(stream, buffer, parser, as_result);
+  (void)header_bytes;
+  if (header_error) {
+    if (header_error == http::error::header_limit || header_error == http::error::buffer_overflow)
+      co_await reply_error(stream, http::status::request_header_fields_too_large);
+    else if (header_error == http::error::body_limit)
+      co_await reply_error(stream, http::status::payload_too_large);
+    else if (header_error == beast::error::timeout)
+      co_await reply_error(stream, http::status::request_timeout);
+    else if (header_error.category() == make_error_code(http::error::bad_method).category() &&
+             header_error != http::error::end_of_stream && header_error != http::error::partial_message)
+      co_await reply_error(stream, http::status::bad_request);
+    co_return false;
+  }
+
+  if (!parser.is_done()) {
+    if (iequals(parser.get()[http::field::expect], "100-continue")) {
+      http::response<http::empty_body> go_on{http::status::continue_, 11};
+      auto [continue_error, continue_bytes] = co_await http::async_write(stream, go_on, as_result);
+      (void)continue_bytes;
+      if (continue_error)
+        co_return false;
+    }
+    stream.expires_after(options.idle_timeout);
+    auto [body_error, body_bytes] = co_await http::async_read(stream, buffer, parser, as_result);
+    (void)body_bytes;
+    if (body_error) {
+      if (body_error == http::error::body_limit)
+        co_await reply_error(stream, http::status::payload_too_large);
+      else if (body_error == beast::error::timeout)
+        co_await reply_error(stream, http::status::request_timeout);
+      co_return false;
+    }
+  }
+  stream.expires_never();
+
+  bool const client_keeps_alive = parser.get().keep_alive();
+  server_request request{from_beast(parser.release()), remote};
+  server_reply reply;
+  try {
+    reply = co_await handler(request);
+  } catch (std::exception const&) {
+    reply = server_reply{};
+    reply.response.status = 500;
+    reply.response.body = "internal error\n";
+    reply.response.headers.push_back({"Connection", "close"});
+  }
+
+  if (reply.fault == server_reply::fault::reset_before_response) {
+    reset(stream);
+    co_return false;
+  }
+  bool const keep_alive = client_keeps_alive && !stopping.load(std::memory_order_acquire);
+  auto response = to_beast(std::move(reply.response), keep_alive);
+  bool const reusable = response.keep_alive();
+  stream.expires_after(options.idle_timeout);
+  if (reply.fault == server_reply::fault::reset_mid_response) {
+    http::response_serializer<http::string_body> serializer(response);
+    auto [head_error, head_bytes] = co_await http::async_write_header(stream, serializer, as_result);
+    (void)head_bytes;
+    if (!head_error)
+      co_await asio::async_write(stream, asio::buffer(response.body().data(), response.body().size() / 2), as_result);
+    reset(stream);
+    co_return false;
+  }
+  auto [write_error, written] = co_await http::async_write(stream, response, as_result);
+  (void)written;
+  co_return !write_error && reusable;
+}
+
+http_server::http_server(core_set& cores, http_server_options options, http_handler handler)
+    : state_(std::make_shared<state>(cores, std::move(options), std::move(handler))) {}
+
+http_server::~http_server() { stop(); }
+
+boost::system::result<std::uint16_t> http_server::start() {
+  auto& s = *state_;
+  if (!s.slots.empty())
+    throw std::logic_error("http_server::start called twice");
+  error_code ec;
+  auto const address = asio::ip::make_address(s.options.address, ec);
+  if (ec)
+    return ec;
+  s.slots.resize(s.cores.size());
+  std::uint16_t port = s.options.port;
+  for (std::size_t core = 0; core < s.cores.size(); ++core) {
+    // One listening socket per core, all on one port: the kernel spreads
+    // new connections across them, so accepting needs no cross-core hop.
+    auto& acceptor = s.slots[core].acceptor.emplace(s.cores.context(core));
+    tcp::endpoint const where(address, port);
+    acceptor.open(where.protocol(), ec);
+    if (!ec)
+      acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+    if (!ec)
+      acceptor.set_option(reuse_port(true), ec);
+    if (!ec)
+      acceptor.bind(where, ec);
+    if (!ec)
+      acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      s.slots.clear();
+      return ec;
+    }
+    if (port == 0)
+      port = acceptor.local_endpoint().port();
+  }
+  s.port = port;
+  for (std::size_t core = 0; core < s.cores.size(); ++core)
+    asio::co_spawn(s.cores.executor(core), s.accept_loop(core), asio::detached);
+  return port;
+}
+
+void http_server::stop() {
+  auto& s = *state_;
+  if (s.stopping.exchange(true, std::memory_order_acq_rel) || s.slots.empty())
+    return;
+  for (std::size_t core = 0; core < s.slots.size(); ++core) {
+    asio::post(s.cores.executor(core), [st = state_, core] {
+      auto& slot = st->slots[core];
+      error_code ignored;
+      if (slot.acceptor)
+        slot.acceptor->close(ignored);
+      for (auto* handle : slot.sessions)
+        if (handle->idle)
+          handle->stream->cancel();  // busy ones close after their reply
+    });
+  }
+}
+
+std::uint16_t http_server::port() const noexcept { return state_->port; }
+
+std::size_t http_server::connections() const noexcept { return state_->connections.load(std::memory_order_acquire); }
+
+}  // namespace kinesys::engine
