@@ -1,5 +1,7 @@
 #include "md5.hpp"
 
+#include <kinesys/codecs.hpp>
+
 #include <openssl/evp.h>
 
 #include <cstdlib>
@@ -43,3 +45,7 @@ md5_digest md5(std::initializer_list<std::string_view> parts) noexcept
 md5_digest md5(std::string_view data) noexcept { return md5({data}); }
 
 }  // namespace kinesys::codecs::detail
+
+namespace kinesys::codecs {
+md5_digest md5(std::string_view data) noexcept { return detail::md5(data); }
+}  // namespace kinesys::codecs

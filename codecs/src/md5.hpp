@@ -7,7 +7,7 @@
 
 namespace kinesys::codecs::detail {
 
-using md5_digest = std::array<std::uint8_t, 16>;
+using md5_digest = std::array<std::uint8_t, 16>;  // same as codecs::md5_digest
 
 /// @locality any thread
 md5_digest md5(std::string_view data) noexcept;

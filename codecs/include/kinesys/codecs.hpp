@@ -8,6 +8,7 @@
 #include <kinesys/detail/codecs/base64.hpp>
 #include <kinesys/detail/codecs/attribute_value.hpp>
 #include <kinesys/detail/codecs/hash_key.hpp>
+#include <kinesys/detail/codecs/kpl_aggregation.hpp>
 
 namespace kinesys::codecs {
 char const* library_name() noexcept;
