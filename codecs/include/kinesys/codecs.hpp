@@ -9,6 +9,7 @@
 #include <kinesys/detail/codecs/attribute_value.hpp>
 #include <kinesys/detail/codecs/hash_key.hpp>
 #include <kinesys/detail/codecs/kpl_aggregation.hpp>
+#include <kinesys/detail/codecs/compression.hpp>
 
 namespace kinesys::codecs {
 char const* library_name() noexcept;
