@@ -1,0 +1,85 @@
+#pragma once
+// Back-pressure: a bound on records and bytes put but not yet completed.
+// Without it a producer facing a throttled stream buffers until the process
+// runs out of memory. Beyond either bound, put waits (a coroutine suspends,
+// a plain thread blocks) or fails fast with errc::outstanding_limit.
+//
+// The fast path is two atomic adds; only a put that finds the bound reached
+// takes the mutex and queues itself.
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/system/error_code.hpp>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+
+namespace kinesys::producer::detail {
+
+/// @locality any thread
+class backpressure {
+public:
+  backpressure(std::uint64_t max_records, std::uint64_t max_bytes) noexcept
+      : max_records_(max_records), max_bytes_(max_bytes) {}
+  ~backpressure() { close(); }
+
+  /// Takes room for one record of `bytes` if both bounds allow it (an empty
+  /// producer always admits one record, whatever its size).
+  bool try_acquire(std::uint64_t bytes) noexcept;
+  /// Waits on the calling thread until there is room or close(). True if
+  /// room was taken.
+  bool acquire_blocking(std::uint64_t bytes);
+  /// Waits without blocking: `token` completes with no error once room was
+  /// taken, or with operation_aborted after close(). Signature
+  /// void(error_code); the completion runs on the token's executor.
+  template <class Token>
+  auto async_acquire(std::uint64_t bytes, Token&& token);
+
+  /// Gives back the room of one completed record of `bytes`.
+  void release(std::uint64_t bytes) noexcept;
+  /// Fails every waiter (and every later wait) with operation_aborted.
+  void close();
+
+  std::uint64_t records() const noexcept { return records_.load(std::memory_order_relaxed); }
+  std::uint64_t bytes() const noexcept { return bytes_.load(std::memory_order_relaxed); }
+  std::uint64_t max_records() const noexcept { return max_records_; }
+  std::uint64_t max_bytes() const noexcept { return max_bytes_; }
+
+private:
+  using handler = boost::asio::any_completion_handler<void(boost::system::error_code)>;
+  struct waiter {
+    std::uint64_t bytes;
+    boost::asio::any_io_executor ex;  // where the completion runs
+    handler done;
+    void complete(boost::system::error_code ec);
+  };
+  void enqueue(waiter w);
+  void wake();
+
+  std::uint64_t const max_records_;
+  std::uint64_t const max_bytes_;
+  std::atomic<std::uint64_t> records_{0};
+  std::atomic<std::uint64_t> bytes_{0};
+  std::atomic<std::uint64_t> waiting_{0};
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::deque<waiter> waiters_;
+  bool closed_ = false;
+};
+
+template <class Token>
+auto backpressure::async_acquire(std::uint64_t bytes, Token&& token) {
+  return boost::asio::async_initiate<Token, void(boost::system::error_code)>(
+      [this, bytes](auto h) {
+        boost::asio::any_io_executor ex = boost::asio::get_associated_executor(h);
+        enqueue(waiter{bytes, std::move(ex), handler(std::move(h))});
+      },
+      token);
+}
+
+}  // namespace kinesys::producer::detail

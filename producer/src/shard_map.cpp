@@ -1,0 +1,71 @@
+#include "shard_map.hpp"
+
+#include <algorithm>
+
+namespace kinesys::producer::detail {
+
+shard_map::shard_map(std::vector<shard_range> shards) {
+  for (auto& s : shards)
+    if (s.open) shards_.push_back(std::move(s));
+  std::sort(shards_.begin(), shards_.end(),
+            [](shard_range const& a, shard_range const& b) { return a.range.starting < b.range.starting; });
+  complete_ = !shards_.empty() && shards_.front().range.starting == 0 &&
+              shards_.back().range.ending == codecs::max_hash_key;
+  for (std::size_t i = 1; complete_ && i < shards_.size(); ++i)
+    complete_ = shards_[i - 1].range.ending != codecs::max_hash_key &&
+                shards_[i].range.starting == shards_[i - 1].range.ending + 1;
+}
+
+std::optional<std::size_t> shard_map::find(codecs::uint128 key) const noexcept {
+  // The last shard starting at or below key.
+  auto it = std::upper_bound(shards_.begin(), shards_.end(), key,
+                             [](codecs::uint128 k, shard_range const& s) { return k < s.range.starting; });
+  if (it == shards_.begin()) return std::nullopt;
+  --it;
+  if (!it->range.contains(key)) return std::nullopt;
+  return static_cast<std::size_t>(it - shards_.begin());
+}
+
+std::optional<std::size_t> shard_map::index_of(std::string_view shard_id) const noexcept {
+  for (std::size_t i = 0; i < shards_.size(); ++i)
+    if (shards_[i].shard_id == shard_id) return i;
+  return std::nullopt;
+}
+
+double shard_map::share_of(std::size_t i, codecs::uint128 lo, codecs::uint128 hi) const noexcept {
+  auto const& r = shards_[i].range;
+  codecs::uint128 a = std::max(lo, r.starting);
+  codecs::uint128 b = std::min(hi, r.ending);
+  if (a > b) return 0.0;
+  // Widths as doubles: exact enough for a rate share, and the full range
+  // (2^128) does not fit in the integer type.
+  double width = static_cast<double>(r.ending - r.starting) + 1.0;
+  double part = static_cast<double>(b - a) + 1.0;
+  return std::min(1.0, part / width);
+}
+
+bool shard_map_refresh::start(clock::time_point now) noexcept {
+  if (!wanted_ || in_progress_) return false;
+  if (ever_ && now - last_ < min_interval_) return false;
+  ever_ = true;
+  wanted_ = false;
+  in_progress_ = true;
+  return true;
+}
+
+core_slice slice_of_core(std::size_t core, std::size_t cores) noexcept {
+  // Core c owns the keys whose top 64 bits t satisfy floor(t·n / 2^64) = c,
+  // i.e. t in [ceil(c·2^64/n), ceil((c+1)·2^64/n) - 1]; matches core_of().
+  auto boundary = [cores](std::size_t c) -> codecs::uint128 {
+    codecs::uint128 scaled = static_cast<codecs::uint128>(c) << 64;
+    return (scaled + cores - 1) / cores;  // ceil(c·2^64 / n), ≤ 2^64
+  };
+  codecs::uint128 lo_top = boundary(core);
+  codecs::uint128 hi_top = boundary(core + 1);  // exclusive
+  core_slice s;
+  s.lo = lo_top << 64;
+  s.hi = hi_top >= (static_cast<codecs::uint128>(1) << 64) ? codecs::max_hash_key : (hi_top << 64) - 1;
+  return s;
+}
+
+}  // namespace kinesys::producer::detail
