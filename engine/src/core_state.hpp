@@ -15,7 +15,11 @@ namespace kinesys::engine::detail {
 /// One async_sleep in progress; linked into its core's list so that stop()
 /// can wake it. @locality owning core
 struct sleeper {
-  sleeper(boost::asio::any_io_executor ex, std::chrono::steady_clock::duration d) : timer(ex, d) {}
+  // Boost 1.81's any_completion_handler move-assignment wraps the source
+  // instead of moving it (endless recursion on allocate), so the handler is
+  // only ever move-constructed.
+  sleeper(boost::asio::any_io_executor ex, std::chrono::steady_clock::duration d, sleep_handler h)
+      : timer(ex, d), handler(std::move(h)) {}
   boost::asio::steady_timer timer;
   sleep_handler handler;
   struct core_state* core = nullptr;

@@ -23,9 +23,8 @@ void start_sleep(boost::asio::any_io_executor ex, std::chrono::steady_clock::dur
     asio::post(ex, asio::append(std::move(handler), make_error_code(errc::shutting_down)));
     return;
   }
-  auto s = std::make_unique<sleeper>(ex, d);
   auto slot = asio::get_associated_cancellation_slot(handler);
-  s->handler = std::move(handler);
+  auto s = std::make_unique<sleeper>(ex, d, std::move(handler));
   if (core != nullptr)
     core->link(s.get());
   auto* raw = s.release();

@@ -6,7 +6,9 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -194,9 +196,16 @@ asio::awaitable<bool> http_server::state::serve_one(std::size_t core, beast::tcp
   parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(options.max_header_bytes, UINT32_MAX)));
   parser.body_limit(options.max_body_bytes);
 
-  stream.expires_after(options.header_timeout);
-  auto [header_error, header_bytes] = co_await http::async_read_header(stream, buffer, parser, as_result);
+  // A stream expiry would close the socket, leaving no way to say 408; a
+  // racing timer cancels just the read.
+  stream.expires_never();
+  asio::steady_timer header_deadline(stream.get_executor(), options.header_timeout);
+  auto [order, read_error, header_bytes, timer_error] =
+      co_await asio::experimental::make_parallel_group(http::async_read_header(stream, buffer, parser, asio::deferred),
+                                                       header_deadline.async_wait(asio::deferred))
+          .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
   (void)header_bytes;
+  error_code const header_error = order[0] == 1 && !timer_error ? error_code(beast::error::timeout) : read_error;
   if (header_error) {
     if (header_error == http::error::header_limit || header_error == http::error::buffer_overflow)
       co_await reply_error(stream, http::status::request_header_fields_too_large);

@@ -31,7 +31,7 @@ struct http_client_options {
   std::size_t max_response_bytes = 64u << 20;
   bool verify_tls = true;
   /// PEM file of trusted CAs; empty means the system's default CA paths.
-  std::string ca_file;
+  std::string ca_file{};
   /// A pooled connection idle longer than this is closed instead of reused.
   /// Node servers (and so the peers) drop idle keep-alive sockets after 5 s.
   std::chrono::milliseconds max_idle{4000};

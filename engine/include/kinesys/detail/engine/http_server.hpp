@@ -37,12 +37,12 @@ struct http_server_options {
 };
 
 struct server_request {
-  http_request request;
-  std::string remote_address;
+  http_request request{};
+  std::string remote_address{};
 };
 
 struct server_reply {
-  http_response response;
+  http_response response{};
   /// kinesys-local injects connection faults through this: reset (RST) the
   /// connection instead of answering, or after half the body.
   enum class fault { none, reset_before_response, reset_mid_response } fault = fault::none;

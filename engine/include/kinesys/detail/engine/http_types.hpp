@@ -11,8 +11,8 @@
 namespace kinesys::engine {
 
 struct http_header {
-  std::string name;
-  std::string value;
+  std::string name{};
+  std::string value{};
 };
 
 struct http_request {
@@ -20,8 +20,8 @@ struct http_request {
   std::string target = "/";
   /// Sent in this order. The client adds Host (endpoint::authority()) when
   /// absent and always sets Content-Length from the body.
-  std::vector<http_header> headers;
-  std::string body;
+  std::vector<http_header> headers{};
+  std::string body{};
 
   /// The first header named `name` (ASCII case-insensitive), or "" if absent.
   std::string_view header(std::string_view name) const noexcept;
@@ -29,8 +29,8 @@ struct http_request {
 
 struct http_response {
   unsigned status = 0;
-  std::vector<http_header> headers;
-  std::string body;
+  std::vector<http_header> headers{};
+  std::string body{};
 
   /// The first header named `name` (ASCII case-insensitive), or "" if absent.
   std::string_view header(std::string_view name) const noexcept;
@@ -42,8 +42,8 @@ bool iequals(std::string_view a, std::string_view b) noexcept;
 /// Where requests go: scheme "http" or "https", a host name or IP literal
 /// (IPv6 without brackets), and a port (80/443 when the URL names none).
 struct endpoint {
-  std::string scheme;
-  std::string host;
+  std::string scheme{};
+  std::string host{};
   std::uint16_t port = 0;
 
   /// Parses "http://host[:port][/]" or "https://..." (as AWS_ENDPOINT_URL*

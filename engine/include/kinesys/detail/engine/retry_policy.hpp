@@ -33,12 +33,12 @@ bool is_throttling_error(std::string_view aws_error_code) noexcept;
 
 struct retry_options {
   std::chrono::milliseconds base{50};
-  std::chrono::milliseconds max_delay{5000};
-  /// Attempts in total, the first included (so 1 means never retry).
-  unsigned max_attempts = 8;
   /// Throttling starts its backoff from a larger base: the service has told
   /// us it is saturated, and a 50 ms retry would only be refused again.
   std::chrono::milliseconds throttling_base{200};
+  std::chrono::milliseconds max_delay{5000};
+  /// Attempts in total, the first included (so 1 means never retry).
+  unsigned max_attempts = 8;
 };
 
 /// @locality owning core (holds the jitter generator's state)

@@ -1,0 +1,268 @@
+// Test that header file is self-contained.
+#include "kinesys/detail/engine/http_server.hpp"
+
+#include "kinesys/detail/engine/core_set.hpp"
+#include "kinesys/detail/engine/error.hpp"
+#include "kinesys/detail/engine/http_client.hpp"
+#include "run_coroutine.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/write.hpp>
+#include <gtest/gtest.h>
+
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <mutex>
+#include <set>
+
+namespace asio = boost::asio;
+using namespace kinesys::engine;
+using kinesys::test::run_coroutine;
+using namespace std::chrono_literals;
+using tcp = asio::ip::tcp;
+using clock_type = std::chrono::steady_clock;
+
+namespace {
+
+/// A server on `n` cores running `handler`, stopped and joined at the end.
+struct running_server {
+  running_server(http_server_options options, http_handler handler, std::size_t n = 1)
+      : cores(core_set_options{.cores = n, .handle_signals = false}),
+        server(cores, std::move(options), std::move(handler)) {
+    port = server.start().value();
+    cores.start();
+  }
+  ~running_server() {
+    server.stop();
+    cores.stop();
+    cores.join();
+  }
+  endpoint where() const { return endpoint{"http", "127.0.0.1", port}; }
+
+  core_set cores;
+  http_server server;
+  std::uint16_t port = 0;
+};
+
+asio::awaitable<server_reply> answer_ok(server_request& req) {
+  server_reply reply;
+  reply.response.status = 200;
+  reply.response.body = "ok:" + req.request.body;
+  co_return reply;
+}
+
+/// A blocking client socket that gives up reading after 5 s instead of
+/// hanging the suite.
+struct raw_client {
+  explicit raw_client(std::uint16_t port) : socket(context) {
+    socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+    timeval tv{5, 0};
+    ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  }
+  void send(std::string_view text) { asio::write(socket, asio::buffer(text)); }
+  /// Everything until the server closes (or the 5 s guard).
+  std::string read_to_close() {
+    std::string out;
+    boost::system::error_code ec;
+    asio::read(socket, asio::dynamic_buffer(out), ec);
+    return out;
+  }
+  /// One response head + Content-Length body.
+  std::string read_response() {
+    std::string out;
+    boost::system::error_code ec;
+    auto const head_end = asio::read_until(socket, asio::dynamic_buffer(out), "\r\n\r\n", ec);
+    if (ec)
+      return out;
+    auto const at = out.find("Content-Length: ");
+    std::size_t const length = at == std::string::npos ? 0 : std::stoul(out.substr(at + 16));
+    if (out.size() < head_end + length)
+      asio::read(socket, asio::dynamic_buffer(out), asio::transfer_exactly(head_end + length - out.size()), ec);
+    return out;
+  }
+  asio::io_context context;
+  tcp::socket socket;
+};
+
+}  // namespace
+
+TEST(http_server, serves_several_requests_on_one_keep_alive_connection) {
+  running_server s({}, answer_ok);
+  raw_client c(s.port);
+  c.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc");
+  auto const first = c.read_response();
+  c.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\nd");
+  auto const second = c.read_response();
+  EXPECT_TRUE(first.starts_with("HTTP/1.1 200")) << first;
+  EXPECT_TRUE(first.ends_with("ok:abc")) << first;
+  EXPECT_TRUE(second.ends_with("ok:d")) << second;
+  EXPECT_EQ(s.server.connections(), 1u);
+}
+
+TEST(http_server, answers_431_to_an_oversized_header) {
+  running_server s({.max_header_bytes = 1024}, answer_ok);
+  raw_client c(s.port);
+  c.send("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(2000, 'a') + "\r\n\r\n");
+  auto const reply = c.read_to_close();
+  EXPECT_TRUE(reply.starts_with("HTTP/1.1 431")) << reply;
+}
+
+TEST(http_server, answers_413_to_an_oversized_body_before_reading_it) {
+  running_server s({.max_body_bytes = 1000}, answer_ok);
+  raw_client c(s.port);
+  c.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n");
+  auto const reply = c.read_to_close();
+  EXPECT_TRUE(reply.starts_with("HTTP/1.1 413")) << reply;
+}
+
+TEST(http_server, answers_413_to_a_chunked_body_that_grows_past_the_limit) {
+  running_server s({.max_body_bytes = 1000}, answer_ok);
+  raw_client c(s.port);
+  c.send("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n7d0\r\n" + std::string(2000, 'b') +
+         "\r\n0\r\n\r\n");
+  auto const reply = c.read_to_close();
+  EXPECT_TRUE(reply.starts_with("HTTP/1.1 413")) << reply;
+}
+
+TEST(http_server, closes_a_slowloris_connection_after_the_header_timeout) {
+  running_server s({.header_timeout = 200ms}, answer_ok);
+  raw_client c(s.port);
+  auto const before = clock_type::now();
+  c.send("POST / HTTP/1.1\r\nHost: x\r\nX-Slow: ");  // and never finishes the header
+  auto const reply = c.read_to_close();
+  auto const took = clock_type::now() - before;
+  EXPECT_TRUE(reply.starts_with("HTTP/1.1 408")) << reply;
+  EXPECT_GE(took, 150ms);
+  EXPECT_LT(took, 3s);
+}
+
+TEST(http_server, closes_a_keep_alive_connection_idle_past_the_idle_timeout) {
+  running_server s({.idle_timeout = 200ms}, answer_ok);
+  raw_client c(s.port);
+  c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_TRUE(c.read_response().starts_with("HTTP/1.1 200"));
+  auto const before = clock_type::now();
+  EXPECT_EQ(c.read_to_close(), "");
+  EXPECT_LT(clock_type::now() - before, 3s);
+}
+
+TEST(http_server, refuses_connections_beyond_max_connections) {
+  running_server s({.max_connections = 2}, answer_ok);
+  raw_client a(s.port), b(s.port);
+  // A completed exchange proves each connection was accepted and counted.
+  for (auto* c : {&a, &b}) {
+    c->send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    ASSERT_TRUE(c->read_response().starts_with("HTTP/1.1 200"));
+  }
+  raw_client third(s.port);
+  auto const reply = third.read_to_close();
+  EXPECT_TRUE(reply.starts_with("HTTP/1.1 503")) << reply;
+  EXPECT_EQ(s.server.connections(), 2u);
+}
+
+TEST(http_server, answers_100_continue_before_reading_the_body) {
+  running_server s({}, answer_ok);
+  raw_client c(s.port);
+  c.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n");
+  auto const interim = c.read_response();
+  EXPECT_TRUE(interim.starts_with("HTTP/1.1 100")) << interim;
+  c.send("hi");
+  EXPECT_TRUE(c.read_response().ends_with("ok:hi"));
+}
+
+TEST(http_server, a_handler_that_throws_yields_500) {
+  running_server s({}, [](server_request&) -> asio::awaitable<server_reply> {
+    throw std::runtime_error("boom");
+    co_return server_reply{};
+  });
+  raw_client c(s.port);
+  c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_TRUE(c.read_to_close().starts_with("HTTP/1.1 500"));
+}
+
+TEST(http_server, injected_resets_reach_the_client_as_connection_reset) {
+  running_server s({}, [](server_request& req) -> asio::awaitable<server_reply> {
+    server_reply reply;
+    reply.response.status = 200;
+    reply.response.body = std::string(10000, 'r');
+    reply.fault = req.request.target == "/before" ? server_reply::fault::reset_before_response
+                                                  : server_reply::fault::reset_mid_response;
+    co_return reply;
+  });
+  asio::io_context context{1};
+  http_client client(context.get_executor());
+  for (char const* target : {"/before", "/middle"}) {
+    http_request req;
+    req.target = target;
+    auto response = run_coroutine(context, client.request(s.where(), req));
+    ASSERT_FALSE(response) << target;
+    EXPECT_EQ(response.error(), errc::connection_reset) << target;
+  }
+}
+
+TEST(http_server, passes_the_remote_address_and_request_to_the_handler) {
+  std::string seen_remote, seen_target, seen_header;
+  running_server s({}, [&](server_request& req) -> asio::awaitable<server_reply> {
+    seen_remote = req.remote_address;
+    seen_target = req.request.target;
+    seen_header = req.request.header("x-api-key");
+    co_return server_reply{http_response{204, {}, {}}};
+  });
+  asio::io_context context{1};
+  http_client client(context.get_executor());
+  http_request req{"PUT", "/stream", {{"x-api-key", "k1"}}, "{}"};
+  auto response = run_coroutine(context, client.request(s.where(), req));
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 204u);
+  EXPECT_EQ(seen_remote, "127.0.0.1");
+  EXPECT_EQ(seen_target, "/stream");
+  EXPECT_EQ(seen_header, "k1");
+}
+
+TEST(http_server, accepts_on_every_core) {
+  std::mutex mutex;
+  std::set<std::size_t> cores_seen;
+  core_set* cores_ptr = nullptr;
+  running_server s(
+      {},
+      [&](server_request&) -> asio::awaitable<server_reply> {
+        std::lock_guard lock(mutex);
+        cores_seen.insert(cores_ptr->current_core().value());
+        co_return server_reply{http_response{200, {}, {}}};
+      },
+      2);
+  cores_ptr = &s.cores;
+  // The kernel spreads connections over the two listeners by hash: 32
+  // connections all landing on one core has odds of 2^-31.
+  for (int i = 0; i < 32; ++i) {
+    raw_client c(s.port);
+    c.send("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    c.read_to_close();
+  }
+  std::lock_guard lock(mutex);
+  EXPECT_EQ(cores_seen.size(), 2u);
+}
+
+TEST(http_server, stop_closes_idle_connections_and_refuses_new_ones) {
+  running_server s({}, answer_ok);
+  raw_client c(s.port);
+  c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  ASSERT_TRUE(c.read_response().starts_with("HTTP/1.1 200"));
+  s.server.stop();
+  EXPECT_EQ(c.read_to_close(), "");  // the idle keep-alive connection is closed
+  asio::io_context context;
+  tcp::socket late(context);
+  boost::system::error_code ec;
+  late.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), s.port), ec);
+  EXPECT_EQ(ec, asio::error::connection_refused);
+}
+
+TEST(http_server, binding_a_bad_address_is_an_error_not_a_crash) {
+  core_set cores(core_set_options{.cores = 1, .handle_signals = false});
+  http_server server(cores, {.address = "not-an-address"}, answer_ok);
+  EXPECT_FALSE(server.start());
+}
