@@ -26,6 +26,7 @@ public:
       case errc::retries_exhausted: return "write failed max_retries times";
       case errc::shutting_down: return "consumer is shutting down";
       case errc::bad_dead_letter: return "dead-letter entry does not parse";
+      case errc::bad_lease_item: return "lease-table item has a missing or mistyped attribute";
     }
     return "unknown kinesys.consumer error " + std::to_string(ev);
   }

@@ -23,6 +23,7 @@ enum class errc {
   retries_exhausted,        ///< the write failed max_retries times
   shutting_down,            ///< the consumer is stopping
   bad_dead_letter,          ///< a dead-letter line that does not parse
+  bad_lease_item,           ///< a lease-table item with a missing or mistyped attribute
 };
 
 boost::system::error_category const& consumer_category() noexcept;
