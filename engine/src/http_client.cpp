@@ -15,6 +15,8 @@
 
 #include <algorithm>
 #include <deque>
+#include <stdexcept>
+#include <system_error>
 #include <unordered_map>
 
 namespace kinesys::engine {
@@ -98,10 +100,17 @@ struct http_client::impl {
       if (options.ca_file.empty())
         tls.set_default_verify_paths();
       else
-        tls.load_verify_file(options.ca_file);  // throws: bad startup configuration
+        load_ca_file();
     } else {
       tls.set_verify_mode(asio::ssl::verify_none);
     }
+  }
+
+  void load_ca_file() {
+    boost::system::error_code ec;
+    tls.load_verify_file(options.ca_file, ec);
+    if (ec)  // bad startup configuration: say which setting and file
+      throw std::system_error(ec, "http_client_options::ca_file \"" + options.ca_file + "\"");
   }
 
   asio::awaitable<boost::system::result<std::unique_ptr<http_connection>>> acquire(pool& p, endpoint const& ep,

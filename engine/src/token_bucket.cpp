@@ -27,11 +27,15 @@ token_bucket::token_bucket(double rate, double burst, now_function now)
 }
 
 void token_bucket::refill() {
+  if (std::isinf(rate_)) {
+    tokens_ = burst_;
+    return;
+  }
   auto const now = now_();
   if (now <= last_)
     return;
   double const seconds = std::chrono::duration<double>(now - last_).count();
-  tokens_ = std::isinf(rate_) ? burst_ : std::min(burst_, tokens_ + seconds * rate_);
+  tokens_ = std::min(burst_, tokens_ + seconds * rate_);
   last_ = now;
 }
 
@@ -76,6 +80,7 @@ void token_bucket::set_rate(double rate) {
   check_positive(rate, "rate");
   refill();  // tokens earned so far count at the old rate
   rate_ = rate;
+  last_ = now_();
 }
 
 void token_bucket::set_burst(double burst) {

@@ -37,6 +37,11 @@ struct deadline_result {
   static type wrap(T&& v) { return std::move(v); }
 };
 template <>
+struct deadline_result<void> {
+  using type = boost::system::error_code;
+  static type timed_out() { return make_error_code(errc::deadline_exceeded); }
+};
+template <>
 struct deadline_result<boost::system::error_code> {
   using type = boost::system::error_code;
   static type timed_out() { return make_error_code(errc::deadline_exceeded); }
