@@ -70,7 +70,11 @@ void aggregator::string_table::reset() noexcept
 // --- aggregator --------------------------------------------------------------
 
 aggregator::aggregator() : aggregator(limits{}) {}
-aggregator::aggregator(limits l) : limits_(l) {}
+aggregator::aggregator(limits l) : limits_(l)
+{
+  buffer_.assign(reinterpret_cast<char const*>(kpl_magic.data()), kpl_magic.size());
+  records_end_ = buffer_.size();
+}
 
 aggregator::lookup aggregator::measure(user_record const& r) const noexcept
 {
@@ -106,6 +110,7 @@ bool aggregator::try_add(user_record const& r)
 {
   lookup m = measure(r);
   if (size() + m.added > limits_.max_bytes || count_ >= limits_.max_records) return false;
+  buffer_.resize(records_end_);  // drops what a previous finish() appended
 
   std::uint64_t pk_index = m.pk_index ? *m.pk_index : pk_table_.insert(r.partition_key, m.pk_hash);
   // Everything but the data goes through a small stack buffer; the data is
@@ -123,8 +128,8 @@ bool aggregator::try_add(user_record const& r)
   }
   *p++ = static_cast<char>(detail::field_key(3, wire_type::length_delimited));
   p = detail::put_varint(p, r.data.size());
-  records_.append(head, p);
-  records_.append(r.data);
+  buffer_.append(head, p);
+  buffer_.append(r.data);
   for (tag const& t : r.tags) {
     std::size_t tag_body = delimited_size(t.key.size()) + (t.value ? delimited_size(t.value->size()) : 0);
     p = head;
@@ -132,45 +137,77 @@ bool aggregator::try_add(user_record const& r)
     p = detail::put_varint(p, tag_body);
     *p++ = static_cast<char>(detail::field_key(1, wire_type::length_delimited));
     p = detail::put_varint(p, t.key.size());
-    records_.append(head, p);
-    records_.append(t.key);
+    buffer_.append(head, p);
+    buffer_.append(t.key);
     if (t.value) {
       p = head;
       *p++ = static_cast<char>(detail::field_key(2, wire_type::length_delimited));
       p = detail::put_varint(p, t.value->size());
-      records_.append(head, p);
-      records_.append(*t.value);
+      buffer_.append(head, p);
+      buffer_.append(*t.value);
     }
   }
+  records_end_ = buffer_.size();
   ++count_;
   return true;
+}
+
+void aggregator::append_tables(std::string& out) const
+{
+  out.append(pk_table_.bytes());
+  out.append(ehk_table_.bytes());
 }
 
 void aggregator::finish_into(std::string& out) const
 {
   std::size_t const start = out.size();
   out.reserve(start + size());
-  out.append(reinterpret_cast<char const*>(kpl_magic.data()), kpl_magic.size());
-  // Tables first, as the KPL writes them; decoders accept any field order.
-  out.append(pk_table_.bytes());
-  out.append(ehk_table_.bytes());
-  out.append(records_);
+  out.append(buffer_, 0, records_end_);
+  append_tables(out);
   auto digest = detail::md5(std::string_view(out).substr(start + kpl_magic.size()));
   out.append(reinterpret_cast<char const*>(digest.data()), digest.size());
 }
 
 std::string_view aggregator::finish()
 {
-  out_.clear();
-  finish_into(out_);
-  return out_;
+  aggregator* self = this;
+  finish_all(std::span<aggregator* const>(&self, 1));
+  return buffer_;
+}
+
+void aggregator::finish_all(std::span<aggregator* const> batch)
+{
+  // Small fixed chunks keep this allocation-free; a PutRecords request
+  // holds at most five full records anyway.
+  constexpr std::size_t chunk = 16;
+  std::string_view protobufs[chunk];
+  md5_digest digests[chunk];
+  for (std::size_t first = 0; first < batch.size(); first += chunk) {
+    std::size_t n = std::min(chunk, batch.size() - first);
+    for (std::size_t i = 0; i < n; ++i) {
+      aggregator& a = *batch[first + i];
+      a.buffer_.resize(a.records_end_);
+      a.buffer_.reserve(a.size());
+      a.append_tables(a.buffer_);
+      protobufs[i] = std::string_view(a.buffer_).substr(kpl_magic.size());
+    }
+    detail::md5_many(std::span<std::string_view const>(protobufs, n), digests);
+    for (std::size_t i = 0; i < n; ++i)
+      batch[first + i]->buffer_.append(reinterpret_cast<char const*>(digests[i].data()), digests[i].size());
+  }
+}
+
+std::string_view aggregator::finished_record() const noexcept
+{
+  return buffer_.size() == size() ? std::string_view(buffer_) : std::string_view();
 }
 
 void aggregator::reset() noexcept
 {
   pk_table_.reset();
   ehk_table_.reset();
-  records_.clear();
+  buffer_.resize(kpl_magic.size());
+  records_end_ = buffer_.size();
   count_ = 0;
 }
 

@@ -71,6 +71,29 @@ bool is_aggregated(std::string_view data) noexcept
   return std::memcmp(digest.data(), data.data() + data.size() - 16, 16) == 0;
 }
 
+void check_aggregated(std::span<std::string_view const> records, bool* out) noexcept
+{
+  constexpr std::size_t chunk = 64;
+  std::string_view bodies[chunk];
+  std::size_t index[chunk];
+  md5_digest digests[chunk];
+  for (std::size_t first = 0; first < records.size(); first += chunk) {
+    std::size_t n = std::min(chunk, records.size() - first), k = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      std::string_view d = records[first + i];
+      out[first + i] = false;
+      if (d.size() < kpl_overhead || std::memcmp(d.data(), kpl_magic.data(), kpl_magic.size()) != 0) continue;
+      bodies[k] = d.substr(kpl_magic.size(), d.size() - kpl_overhead);
+      index[k++] = first + i;
+    }
+    detail::md5_many(std::span<std::string_view const>(bodies, k), digests);
+    for (std::size_t j = 0; j < k; ++j) {
+      std::string_view d = records[index[j]];
+      out[index[j]] = std::memcmp(digests[j].data(), d.data() + d.size() - 16, 16) == 0;
+    }
+  }
+}
+
 decode_result<void> deaggregator::parse_tag(std::string_view body, std::size_t origin)
 {
   wire_reader r(body, origin);
@@ -149,14 +172,14 @@ decode_result<void> deaggregator::parse_record(std::string_view body, std::size_
   return {};
 }
 
-decode_result<bool> deaggregator::decode(std::string_view data)
+decode_result<bool> deaggregator::decode(std::string_view data, md5_check check)
 {
   pk_table_.clear();
   ehk_table_.clear();
   raw_.clear();
   tags_.clear();
   records_.clear();
-  if (!is_aggregated(data)) return false;
+  if (check == md5_check::verify ? !is_aggregated(data) : data.size() < kpl_overhead) return false;
 
   wire_reader r(data.substr(kpl_magic.size(), data.size() - kpl_overhead), kpl_magic.size());
   while (!r.at_end()) {

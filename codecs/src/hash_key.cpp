@@ -4,12 +4,26 @@
 
 namespace kinesys::codecs {
 
-uint128 hash_key_of(std::string_view partition_key) noexcept
+namespace {
+uint128 big_endian(md5_digest const& d) noexcept
 {
-  auto d = detail::md5(partition_key);
   uint128 v = 0;
   for (auto b : d) v = (v << 8) | b;
   return v;
+}
+}  // namespace
+
+uint128 hash_key_of(std::string_view partition_key) noexcept { return big_endian(detail::md5(partition_key)); }
+
+void hash_keys_of(std::span<std::string_view const> keys, uint128* out) noexcept
+{
+  constexpr std::size_t chunk = 64;
+  md5_digest digests[chunk];
+  for (std::size_t first = 0; first < keys.size(); first += chunk) {
+    std::size_t n = std::min(chunk, keys.size() - first);
+    detail::md5_many(keys.subspan(first, n), digests);
+    for (std::size_t i = 0; i < n; ++i) out[first + i] = big_endian(digests[i]);
+  }
 }
 
 void append_decimal(std::string& out, uint128 v)

@@ -70,13 +70,14 @@ TEST(aggregator, encodes_the_protobuf_bytes_the_kpl_format_describes)
   ASSERT_TRUE(agg.try_add({"pk", "42", "", tags}));
   auto out = agg.finish();
   using namespace std::string_literals;
+  // Records first, then the tables: see kpl_aggregation.hpp.
   std::string expected =
-      "\x0a\x02pk"s          // partition_key_table[0]
-      "\x12\x02" "42"        // explicit_hash_key_table[0]
-      "\x1a\x06\x08\x00\x1a\x02" "ab"  // Record{pk 0, data "ab"}
+      "\x1a\x06\x08\x00\x1a\x02" "ab"s  // Record{pk 0, data "ab"}
       "\x1a\x13\x08\x00\x10\x00\x1a\x00"  // Record{pk 0, ehk 0, data "" (19 bytes)
       "\x22\x03\x0a\x01t"              //   Tag{key "t"}
-      "\x22\x06\x0a\x01k\x12\x01v";    //   Tag{key "k", value "v"}}
+      "\x22\x06\x0a\x01k\x12\x01v"     //   Tag{key "k", value "v"}}
+      "\x0a\x02pk"                       // partition_key_table[0]
+      "\x12\x02" "42";                   // explicit_hash_key_table[0]
   ASSERT_EQ(out.size(), 4 + expected.size() + 16);
   EXPECT_EQ(out.substr(4, expected.size()), expected);
   auto digest = codecs::md5(expected);
@@ -181,6 +182,44 @@ TEST(aggregator, round_trips_10000_sub_records_with_distinct_keys)
     ASSERT_EQ(out[i].data, datas[i]);
     ASSERT_EQ(out[i].explicit_hash_key, i % 3 ? "" : keys[i].substr(3));
   }
+}
+
+TEST(aggregator, adding_after_finish_extends_the_same_record)
+{
+  codecs::aggregator a, b;
+  a.try_add({"k1", "", "one", {}});
+  b.try_add({"k1", "", "one", {}});
+  (void)a.finish();
+  std::string copy;
+  a.finish_into(copy);
+  EXPECT_EQ(copy, a.finish());
+  a.try_add({"k2", "5", "two", {}});
+  b.try_add({"k2", "5", "two", {}});
+  EXPECT_EQ(a.finish(), b.finish());
+  EXPECT_EQ(a.size(), a.finish().size());
+}
+
+TEST(aggregator, finishing_many_at_once_gives_the_same_records_as_one_by_one)
+{
+  std::vector<codecs::aggregator> aggs(11), twins(11);
+  std::string data(300, 'q');
+  for (std::size_t a = 0; a < aggs.size(); ++a)
+    for (std::size_t i = 0; i < a * 37; ++i) {
+      user_record r{"k" + std::to_string(i % 13), i % 3 ? "" : "77", std::string_view(data).substr(0, (i * 7 + a) % 300), {}};
+      aggs[a].try_add(r);
+      twins[a].try_add(r);
+    }
+  std::vector<codecs::aggregator*> batch;
+  for (auto& a : aggs) batch.push_back(&a);
+  codecs::aggregator::finish_all(batch);
+  codecs::deaggregator d;
+  for (std::size_t a = 0; a < aggs.size(); ++a) {
+    ASSERT_EQ(aggs[a].finished_record(), twins[a].finish()) << a;
+    ASSERT_TRUE(*d.decode(aggs[a].finished_record()));
+    EXPECT_EQ(d.records().size(), a * 37);
+  }
+  aggs[3].try_add({"more", "", "x", {}});
+  EXPECT_TRUE(aggs[3].finished_record().empty());
 }
 
 TEST(aggregator, reset_starts_over_and_produces_identical_output)

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+
 namespace codecs = kinesys::codecs;
 using codecs::errc;
 
@@ -158,4 +160,28 @@ TEST(deaggregator, records_are_views_into_the_input)
   EXPECT_EQ(d.records()[1].tags[0].value, "tv");
   EXPECT_EQ(d.records()[2].data, "three");
   EXPECT_EQ(d.records()[2].explicit_hash_key, "");
+}
+
+TEST(deaggregator, checks_many_records_at_once_like_one_by_one)
+{
+  std::vector<std::string> records;
+  for (int i = 0; i < 70; ++i) {
+    codecs::aggregator agg;
+    for (int j = 0; j < i; ++j) agg.try_add({"k", "", "data-" + std::to_string(j), {}});
+    records.emplace_back(agg.finish());
+    if (i % 5 == 1) records.back()[records.back().size() - 1] ^= 1;  // bad MD5
+    if (i % 7 == 2) records.back() = "{\"plain\":true}";
+  }
+  std::vector<std::string_view> views(records.begin(), records.end());
+  std::unique_ptr<bool[]> ok(new bool[views.size()]);
+  codecs::check_aggregated(views, ok.get());
+  codecs::deaggregator d;
+  for (std::size_t i = 0; i < views.size(); ++i) {
+    ASSERT_EQ(ok[i], codecs::is_aggregated(views[i])) << i;
+    if (ok[i]) {
+      auto r = d.decode(views[i], codecs::md5_check::already_verified);
+      ASSERT_TRUE(r && *r);
+      EXPECT_EQ(d.records().size(), i);
+    }
+  }
 }

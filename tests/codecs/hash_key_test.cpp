@@ -17,6 +17,16 @@ TEST(hash_key, is_the_big_endian_md5_of_the_partition_key)
   EXPECT_EQ(codecs::to_decimal(codecs::hash_key_of("")), "281949768489412648962353822266799178366");
 }
 
+TEST(hash_key, many_keys_at_once_equal_one_by_one)
+{
+  std::vector<std::string> keys;
+  for (int i = 0; i < 150; ++i) keys.push_back(std::string(static_cast<std::size_t>(i % 70 + 1), static_cast<char>('a' + i % 26)) + std::to_string(i));
+  std::vector<std::string_view> views(keys.begin(), keys.end());
+  std::vector<uint128> out(keys.size());
+  codecs::hash_keys_of(views, out.data());
+  for (std::size_t i = 0; i < keys.size(); ++i) ASSERT_EQ(out[i], codecs::hash_key_of(keys[i])) << i;
+}
+
 TEST(hash_key, decimal_conversion_round_trips_at_the_extremes)
 {
   EXPECT_EQ(codecs::to_decimal(0), "0");

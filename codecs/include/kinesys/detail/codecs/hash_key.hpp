@@ -5,6 +5,7 @@
 // unsigned integer. The API carries hash keys as decimal strings.
 #include <kinesys/detail/codecs/error.hpp>
 
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,9 @@ inline constexpr uint128 max_hash_key = ~uint128{0};
 /// MD5(partition_key) as a big-endian integer.
 /// @locality any thread
 uint128 hash_key_of(std::string_view partition_key) noexcept;
+/// hash_key_of() for many keys at once (MD5s side by side, several times
+/// faster per key). `out` has keys.size() entries.
+void hash_keys_of(std::span<std::string_view const> keys, uint128* out) noexcept;
 
 /// Decimal text, no leading zeros ("0" for zero).
 void append_decimal(std::string& out, uint128 v);

@@ -4,6 +4,10 @@
 //
 //   F3 89 9A C2 | protobuf AggregatedRecord | MD5(protobuf) (16 bytes)
 //
+// (kinesys writes the records before the two tables; every protobuf
+// decoder accepts fields in any order, and the interop tests check that
+// aws-kinesis-agg does.)
+//
 //   message AggregatedRecord {
 //     repeated string partition_key_table     = 1;
 //     repeated string explicit_hash_key_table = 2;
@@ -20,6 +24,7 @@
 // The outer Kinesis record needs a partition key of its own (the KPL uses
 // the first user record's); its 1 MiB limit counts that key plus this data.
 #include <kinesys/detail/codecs/error.hpp>
+#include <kinesys/detail/codecs/md5.hpp>
 
 #include <array>
 #include <cstddef>
@@ -37,8 +42,7 @@ inline constexpr std::array<std::uint8_t, 4> kpl_magic{0xF3, 0x89, 0x9A, 0xC2};
 /// Bytes an aggregated record adds around its protobuf: magic and MD5.
 inline constexpr std::size_t kpl_overhead = 4 + 16;
 
-using md5_digest = std::array<std::uint8_t, 16>;
-/// MD5 via OpenSSL EVP, context reused per thread.
+/// MD5 of `data` (RFC 1321).
 /// @locality any thread
 md5_digest md5(std::string_view data) noexcept;
 
@@ -76,7 +80,7 @@ public:
   explicit aggregator(limits l);
 
   /// Encoded size if finished now (kpl_overhead when empty).
-  std::size_t size() const noexcept { return kpl_overhead + tables_size() + records_.size(); }
+  std::size_t size() const noexcept { return kpl_overhead + tables_size() + (records_end_ - kpl_magic.size()); }
   std::size_t count() const noexcept { return count_; }
   bool empty() const noexcept { return count_ == 0; }
   limits const& get_limits() const noexcept { return limits_; }
@@ -88,12 +92,20 @@ public:
   /// empty aggregator, false means `r` alone is too large).
   bool try_add(user_record const& r);
 
-  /// Writes the aggregated record into an internal buffer and returns it;
+  /// Completes the aggregated record in the internal buffer and returns it;
   /// the view is valid until the next call to a non-const member. Does not
-  /// reset: call reset() to start the next record.
+  /// reset: call reset() to start the next record (adding more records
+  /// after finish() is allowed and extends the same record).
   std::string_view finish();
   /// Appends the aggregated record to `out`.
   void finish_into(std::string& out) const;
+  /// finish() for several aggregators at once, several times faster than
+  /// one by one: the MD5s run side by side (see detail::md5_many). Read
+  /// each result with finished_record().
+  static void finish_all(std::span<aggregator* const> batch);
+  /// The record the last finish()/finish_all() produced, or empty if
+  /// records were added or reset() called since.
+  std::string_view finished_record() const noexcept;
   void reset() noexcept;
 
 private:
@@ -137,18 +149,29 @@ private:
     std::size_t record_body = 0;  // size of the Record message
   };
   lookup measure(user_record const& r) const noexcept;
+  void append_tables(std::string& out) const;
   std::size_t tables_size() const noexcept { return pk_table_.bytes().size() + ehk_table_.bytes().size(); }
 
   limits limits_;
   string_table pk_table_{1};
   string_table ehk_table_{2};
-  std::string records_;
-  std::string out_;
+  // magic, then the Record fields as they are added; finish() appends the
+  // tables and the MD5 after them. Protobuf allows fields in any order, and
+  // records-first means finishing never moves the (up to 1 MiB of) records.
+  std::string buffer_;
+  std::size_t records_end_;
   std::size_t count_ = 0;
 };
 
 /// True if `data` has the magic and a matching MD5 (what the KCL checks).
 bool is_aggregated(std::string_view data) noexcept;
+/// is_aggregated() for many records at once (the records of a GetRecords
+/// response), with the MD5s computed side by side. `out` has records.size() entries.
+void check_aggregated(std::span<std::string_view const> records, bool* out) noexcept;
+
+/// Whether deaggregator::decode() checks the magic and MD5 itself or the
+/// caller already did (with check_aggregated()).
+enum class md5_check : bool { verify, already_verified };
 
 /// Splits Kinesis record data into user records, as the KCL does: data
 /// without the magic, or with an MD5 that does not match, is one plain
@@ -161,7 +184,7 @@ class deaggregator {
 public:
   /// true: aggregated, records() holds the user records (possibly none);
   /// false: a plain record, records() is empty.
-  decode_result<bool> decode(std::string_view data);
+  decode_result<bool> decode(std::string_view data, md5_check check = md5_check::verify);
   std::span<user_record const> records() const noexcept { return records_; }
   /// decode(), except that a plain record comes back as one user record
   /// made of `data` and the outer record's keys.
