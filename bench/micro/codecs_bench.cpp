@@ -5,6 +5,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include <memory>
 #include <random>
 
 namespace codecs = kinesys::codecs;
@@ -74,6 +75,43 @@ BENCHMARK(BM_aggregate)->Arg(100)->Arg(1024);
 static void BM_aggregate_encode_only(benchmark::State& state) { aggregate(state, false); }
 BENCHMARK(BM_aggregate_encode_only)->Arg(100)->Arg(1024);
 
+// Aggregating for several shards at once and finishing their records
+// together, as the producer does for the records of one PutRecords request
+// (5 MiB = five full 1 MiB records). Arg 1: number of aggregators.
+static void BM_aggregate_batch(benchmark::State& state)
+{
+  std::size_t const size = static_cast<std::size_t>(state.range(0));
+  std::size_t const shards = static_cast<std::size_t>(state.range(1));
+  std::string payload(size, 'p');
+  auto const& keys = device_keys();
+  std::vector<codecs::aggregator> aggs(shards);
+  std::vector<codecs::aggregator*> batch;
+  for (auto& a : aggs) batch.push_back(&a);
+  std::size_t records = 0, key = 0;
+  for (auto _ : state) {
+    for (auto& a : aggs) a.reset();
+    // Records arrive mixed across shards; each goes to its shard's aggregator
+    // until that one is full.
+    std::size_t open = shards;
+    std::uint64_t full_mask = 0;
+    for (std::size_t s = 0; open > 0; s = s + 1 == shards ? 0 : s + 1) {
+      if (full_mask >> s & 1) continue;
+      if (!aggs[s].try_add({keys[key], "", payload, {}})) {
+        full_mask |= std::uint64_t{1} << s;
+        --open;
+        continue;
+      }
+      key = (key + 1) & (keys.size() - 1);
+      ++records;
+    }
+    codecs::aggregator::finish_all(batch);
+    benchmark::DoNotOptimize(aggs[0].finished_record().data());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(records));
+  state.SetBytesProcessed(static_cast<std::int64_t>(records * size));
+}
+BENCHMARK(BM_aggregate_batch)->ArgNames({"bytes", "shards"})->Args({100, 5})->Args({100, 8})->Args({1024, 5});
+
 static void BM_deaggregate(benchmark::State& state)
 {
   std::size_t const size = static_cast<std::size_t>(state.range(0));
@@ -94,6 +132,38 @@ static void BM_deaggregate(benchmark::State& state)
   state.SetBytesProcessed(static_cast<std::int64_t>(records * size));
 }
 BENCHMARK(BM_deaggregate)->Arg(100)->Arg(1024);
+
+// Deaggregating the records of one GetRecords response together: the MD5
+// checks run side by side (check_aggregated), then each record is parsed.
+static void BM_deaggregate_batch(benchmark::State& state)
+{
+  std::size_t const size = static_cast<std::size_t>(state.range(0));
+  std::size_t const count = static_cast<std::size_t>(state.range(1));
+  std::string payload(size, 'p');
+  std::vector<std::string> records;
+  for (std::size_t r = 0; r < count; ++r) {
+    codecs::aggregator agg;
+    for (std::size_t i = r; agg.try_add({device_keys()[i % device_keys().size()], "", payload, {}}); ++i) {
+    }
+    records.emplace_back(agg.finish());
+  }
+  std::vector<std::string_view> views(records.begin(), records.end());
+  std::unique_ptr<bool[]> ok(new bool[count]);
+  codecs::deaggregator d;
+  std::size_t users = 0;
+  for (auto _ : state) {
+    codecs::check_aggregated(views, ok.get());
+    for (std::size_t r = 0; r < count; ++r) {
+      auto res = d.decode(views[r], ok[r] ? codecs::md5_check::already_verified : codecs::md5_check::verify);
+      if (!res || !*res) state.SkipWithError("decode failed");
+      users += d.records().size();
+      benchmark::DoNotOptimize(d.records().data());
+    }
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(users));
+  state.SetBytesProcessed(static_cast<std::int64_t>(users * size));
+}
+BENCHMARK(BM_deaggregate_batch)->ArgNames({"bytes", "records"})->Args({100, 5})->Args({100, 8})->Args({1024, 5});
 
 // Compression of aggregated telemetry blocks. Arg 0: block size; arg 1:
 // codec (1 zstd, 2 gzip); arg 2: level.
@@ -195,6 +265,19 @@ static void BM_hash_key_of(benchmark::State& state)
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_hash_key_of);
+
+// The hash keys of the 500 records of a PutRecords request, computed together.
+static void BM_hash_keys_of_500(benchmark::State& state)
+{
+  std::vector<std::string_view> keys(device_keys().begin(), device_keys().begin() + 500);
+  std::vector<codecs::uint128> out(keys.size());
+  for (auto _ : state) {
+    codecs::hash_keys_of(keys, out.data());
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(state.iterations() * 500);
+}
+BENCHMARK(BM_hash_keys_of_500);
 
 // A PutRecords body of 500 records of 100 bytes, as the producer writes it.
 static void BM_json_put_records_body(benchmark::State& state)
