@@ -77,7 +77,8 @@ void read_top(section& s, consumer_config& c)
   s.timestamp("start_timestamp", c.start_timestamp);
   s.integer("cores", c.cores, 0, 1024);
   s.string("worker_id", c.worker_id);
-  s.string("log_level", c.log_level);
+  s.choice("log_level", c.log_level, {{"debug", "debug"}, {"info", "info"}, {"warn", "warn"}, {"error", "error"}});
+  s.millis("shutdown_timeout_ms", c.shutdown_timeout, 0, 3'600'000);
 }
 
 void read_aws(section& s, consumer_config::aws_settings& a)

@@ -35,6 +35,7 @@ std::string to_toml(consumer_config const& c)
   root.insert("cores", static_cast<std::int64_t>(c.cores));
   root.insert("worker_id", c.worker_id);
   root.insert("log_level", c.log_level);
+  root.insert("shutdown_timeout_ms", c.shutdown_timeout.count());
 
   root.insert("aws", toml::table{{"region", c.aws.region},
                                  {"kinesis_endpoint", c.aws.kinesis_endpoint},

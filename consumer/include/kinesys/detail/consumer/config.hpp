@@ -105,7 +105,7 @@ struct consumer_config {
     bool enabled = true;
     std::size_t window_keys = 100000;
     /// Aggregated-record tag carrying the producer's stamp "<producer id>:<sequence>".
-    std::string tag = "kinesys.stamp";
+    std::string tag = "ks";
   } dedup;
 
   struct checkpoint_settings {
@@ -144,6 +144,9 @@ struct consumer_config {
   } metrics;
 
   std::string log_level = "info";
+  /// On SIGTERM: how long to drain in-flight writes before stopping anyway
+  /// (what is not finished is not checkpointed, so it is read again later).
+  std::chrono::milliseconds shutdown_timeout{30000};
 
   // Derived values.
   std::string const& lease_table() const noexcept { return lease.table.empty() ? application : lease.table; }
