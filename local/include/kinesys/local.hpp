@@ -5,3 +5,4 @@
 #include <kinesys/detail/local/error.hpp>
 #include <kinesys/detail/local/options.hpp>
 #include <kinesys/detail/local/dispatcher.hpp>
+#include <kinesys/detail/local/local_server.hpp>

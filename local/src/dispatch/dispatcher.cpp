@@ -123,6 +123,13 @@ dispatcher::~dispatcher() = default;
 local_options const& dispatcher::options() const noexcept { return state_->options; }
 std::size_t dispatcher::cores() const noexcept { return state_->cores.size(); }
 
+std::size_t dispatcher::stream_core(std::string_view stream) const noexcept
+{
+  return state_->cores.size() == 1 ? 0 : place(stream, state_->cores.size());
+}
+
+std::size_t dispatcher::table_core() const noexcept { return state_->dynamo_core; }
+
 std::size_t dispatcher::owner(std::string_view target, std::string& body) const
 {
   auto const& s = *state_;
@@ -179,6 +186,11 @@ reply dispatcher::handle_on(std::size_t core, std::string_view target, std::stri
   if (!result) return error_reply(target, result.error());
   r.status = 200;
   return r;
+}
+
+void dispatcher::set_entry_throttle(std::size_t core, std::function<bool()> roll)
+{
+  state_->cores[core].kinesis->set_entry_throttle(std::move(roll));
 }
 
 void dispatcher::maintain(std::size_t core)

@@ -52,6 +52,10 @@ public:
   /// not thread-safe. `body` may get spare capacity added (parser padding).
   reply handle(std::string_view target, std::string& body);
 
+  /// The core that owns a stream / the tables. @locality any thread
+  std::size_t stream_core(std::string_view stream) const noexcept;
+  std::size_t table_core() const noexcept;
+
   /// The core whose state the request touches. @locality any thread
   std::size_t owner(std::string_view target, std::string& body) const;
   /// Executes the request; must run on core `core`. @locality owning core
@@ -59,6 +63,9 @@ public:
 
   /// Retention and in-memory caps. @locality owning core
   void maintain(std::size_t core);
+  /// Fault injection: `roll` decides per PutRecords entry whether it fails
+  /// as throttled. Set before serving. @locality owning core
+  void set_entry_throttle(std::size_t core, std::function<bool()> roll);
 
   /// An error answer in the right protocol, for failures found before
   /// dispatch (authentication, injected faults). @locality any thread
@@ -66,8 +73,7 @@ public:
   /// Which API a target names (DynamoDB when it starts with "DynamoDB_").
   static api api_of(std::string_view target) noexcept;
 
-  /// Hooks for persistence: called once per core at start, before any request.
-  struct core_hooks;
+  /// The per-core models, for persistence (replay and observers).
   detail::dispatcher_state& state() noexcept { return *state_; }
 
 private:

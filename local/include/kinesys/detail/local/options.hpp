@@ -122,6 +122,9 @@ struct local_options {
   persistence_options persistence;
   clock_fn clock;                     ///< empty = std::chrono::system_clock::now
   bool log_requests = false;          ///< one stderr line per request
+  /// SIGINT/SIGTERM stop the server gracefully (the binary sets this; an
+  /// embedded server leaves signals to its host).
+  bool handle_signals = false;
 };
 
 }  // namespace kinesys::local

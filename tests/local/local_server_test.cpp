@@ -1,0 +1,256 @@
+// kinesys-local over real HTTP on loopback: SigV4 verification, fault
+// injection through the admin endpoint, several cores, persistence across
+// restarts, and the kinesys-local binary itself.
+#include <kinesys/detail/local/local_server.hpp>
+
+#include "child_process.hpp"
+#include "http_test_client.hpp"
+
+#include <kinesys/detail/codecs/base64.hpp>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace kinesys::local::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool has(http_answer const& a, std::string_view text) { return a.body.find(text) != std::string::npos; }
+
+std::string b64(std::string_view s) { return codecs::base64_encode(s); }
+
+struct temp_dir {
+  fs::path path;
+  temp_dir()
+  {
+    path = fs::temp_directory_path() / ("kinesys-local-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++));
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~temp_dir() { fs::remove_all(path); }
+  static int& counter()
+  {
+    static int n = 0;
+    return n;
+  }
+};
+
+TEST(local_server, accepts_requests_signed_with_the_default_local_key)
+{
+  local_server server{local_options{}};
+  auto port = server.start().value();
+  auto created = aws_call(port, "Kinesis_20131202.CreateStream", R"({"StreamName":"s","ShardCount":1})");
+  ASSERT_EQ(created.status, 200u) << created.body;
+  auto put = aws_call(port, "Kinesis_20131202.PutRecord", R"({"StreamName":"s","Data":"aGk=","PartitionKey":"p"})");
+  EXPECT_EQ(put.status, 200u);
+  EXPECT_TRUE(has(put, "\"ShardId\":\"shardId-000000000000\""));
+  EXPECT_NE(put.headers.find("application/x-amz-json-1.1"), std::string::npos);
+  auto table = aws_call(port, "DynamoDB_20120810.ListTables", "{}");
+  EXPECT_EQ(table.status, 200u);
+  EXPECT_NE(table.headers.find("x-amz-crc32"), std::string::npos);
+}
+
+TEST(local_server, refuses_a_wrong_signature_key_or_clock)
+{
+  local_server server{local_options{}};
+  auto port = server.start().value();
+  auto bad_secret = aws_call(port, "Kinesis_20131202.ListStreams", "{}", signing{"kinesys-local", "wrong-secret", {}});
+  EXPECT_EQ(bad_secret.status, 400u);
+  EXPECT_TRUE(has(bad_secret, "\"__type\":\"InvalidSignatureException\"")) << bad_secret.body;
+  auto bad_key = aws_call(port, "DynamoDB_20120810.ListTables", "{}", signing{"someone-else", "x", {}});
+  EXPECT_EQ(bad_key.status, 400u);
+  EXPECT_TRUE(has(bad_key, "com.amazon.coral.service#UnrecognizedClientException")) << bad_key.body;
+  auto skewed = aws_call(port, "Kinesis_20131202.ListStreams", "{}", signing{"kinesys-local", "kinesys-local-secret", std::chrono::minutes(-6)});
+  EXPECT_EQ(skewed.status, 400u);
+  EXPECT_TRUE(has(skewed, "InvalidSignatureException")) << skewed.body;
+  auto within = aws_call(port, "Kinesis_20131202.ListStreams", "{}", signing{"kinesys-local", "kinesys-local-secret", std::chrono::minutes(-4)});
+  EXPECT_EQ(within.status, 200u) << within.body;
+  auto unsigned_call = aws_call(port, "Kinesis_20131202.ListStreams", "{}", std::nullopt);
+  EXPECT_EQ(unsigned_call.status, 403u);
+  EXPECT_TRUE(has(unsigned_call, "MissingAuthenticationTokenException"));
+}
+
+TEST(local_server, accepts_configured_keys_and_unsigned_requests_with_no_auth)
+{
+  local_options o;
+  o.auth.keys = {{"AKIDTEST", "test-secret"}};
+  local_server keyed{o};
+  auto port = keyed.start().value();
+  EXPECT_EQ(aws_call(port, "Kinesis_20131202.ListStreams", "{}", signing{"AKIDTEST", "test-secret", {}}).status, 200u);
+  EXPECT_EQ(aws_call(port, "Kinesis_20131202.ListStreams", "{}").status, 400u);  // the default key is not configured
+
+  local_options open;
+  open.auth.verify = false;
+  local_server anyone{open};
+  auto port2 = anyone.start().value();
+  EXPECT_EQ(aws_call(port2, "Kinesis_20131202.ListStreams", "{}", std::nullopt).status, 200u);
+}
+
+TEST(local_server, injects_faults_set_through_the_admin_endpoint)
+{
+  local_server server{local_options{}};
+  auto port = server.start().value();
+  auto set = admin_call(port, "POST", "/_kinesys/faults", R"({"internal_failure":1,"seed":3})");
+  ASSERT_EQ(set.status, 200u) << set.body;
+  auto failed = aws_call(port, "Kinesis_20131202.ListStreams", "{}");
+  EXPECT_EQ(failed.status, 500u);
+  EXPECT_TRUE(has(failed, "\"__type\":\"InternalFailure\""));
+  auto dynamo_failed = aws_call(port, "DynamoDB_20120810.ListTables", "{}");
+  EXPECT_TRUE(has(dynamo_failed, "InternalServerError"));
+
+  ASSERT_EQ(admin_call(port, "POST", "/_kinesys/faults", R"({"internal_failure":0,"throttle":1})").status, 200u);
+  auto throttled = aws_call(port, "DynamoDB_20120810.ListTables", "{}");
+  EXPECT_TRUE(has(throttled, "ProvisionedThroughputExceededException"));
+  ASSERT_EQ(aws_call(port, "Kinesis_20131202.CreateStream", R"({"StreamName":"f","ShardCount":1})").status, 400u);  // throttled too
+
+  ASSERT_EQ(admin_call(port, "POST", "/_kinesys/faults", R"({"throttle":0,"reset_before_response":1})").status, 200u);
+  auto reset = aws_call(port, "Kinesis_20131202.ListStreams", "{}");
+  EXPECT_TRUE(reset.connected);
+  EXPECT_EQ(reset.status, 0u);  // no answer at all
+
+  ASSERT_EQ(admin_call(port, "POST", "/_kinesys/faults", R"({"reset_before_response":0,"reset_mid_response":1})").status, 200u);
+  auto torn = aws_call(port, "Kinesis_20131202.ListStreams", "{}");
+  EXPECT_FALSE(torn.complete);
+
+  ASSERT_EQ(admin_call(port, "POST", "/_kinesys/faults", R"({"reset_mid_response":0})").status, 200u);
+  EXPECT_EQ(aws_call(port, "Kinesis_20131202.ListStreams", "{}").status, 200u);
+  EXPECT_EQ(admin_call(port, "POST", "/_kinesys/faults", R"({"throttle":2})").status, 400u);
+  auto current = admin_call(port, "GET", "/_kinesys/faults");
+  EXPECT_TRUE(has(current, "\"reset_mid_response\":0"));
+}
+
+TEST(local_server, throttle_faults_fail_single_put_records_entries)
+{
+  local_options o;
+  o.faults.throttle = 0.5;
+  o.faults.seed = 11;
+  local_server server{o};
+  auto port = server.start().value();
+  // CreateStream may itself be throttled by the fault: retry until it lands.
+  for (int i = 0; i < 50 && aws_call(port, "Kinesis_20131202.CreateStream", R"({"StreamName":"pf","ShardCount":4})").status != 200; ++i) {}
+  std::string body = R"({"StreamName":"pf","Records":[)";
+  for (int i = 0; i < 100; ++i) body += std::string(i ? "," : "") + R"({"Data":"AA==","PartitionKey":"k)" + std::to_string(i) + "\"}";
+  body += "]}";
+  auto a = aws_call(port, "Kinesis_20131202.PutRecords", body);
+  ASSERT_EQ(a.status, 200u) << a.body;
+  auto pos = a.body.find("\"FailedRecordCount\":");
+  ASSERT_NE(pos, std::string::npos);
+  int failed = std::stoi(a.body.substr(pos + 20));
+  EXPECT_GT(failed, 20);
+  EXPECT_LT(failed, 80);
+}
+
+TEST(local_server, spreads_streams_over_cores_and_lists_them_all)
+{
+  local_options o;
+  o.cores = 2;
+  local_server server{o};
+  auto port = server.start().value();
+  for (int i = 0; i < 6; ++i) {
+    std::string name = "stream" + std::to_string(i);
+    ASSERT_EQ(aws_call(port, "Kinesis_20131202.CreateStream", R"({"StreamName":")" + name + R"(","ShardCount":1})").status, 200u);
+    auto put = aws_call(port, "Kinesis_20131202.PutRecord", R"({"StreamName":")" + name + R"(","Data":")" + b64(name) + R"(","PartitionKey":"p"})");
+    ASSERT_EQ(put.status, 200u) << put.body;
+  }
+  auto list = aws_call(port, "Kinesis_20131202.ListStreams", "{}");
+  for (int i = 0; i < 6; ++i) EXPECT_TRUE(has(list, "\"stream" + std::to_string(i) + "\"")) << list.body;
+  // An iterator routes GetRecords to the core owning its stream.
+  auto it = aws_call(port, "Kinesis_20131202.GetShardIterator", R"({"StreamName":"stream3","ShardId":"shardId-000000000000","ShardIteratorType":"TRIM_HORIZON"})");
+  auto start = it.body.find("\"ShardIterator\":\"") + 17;
+  std::string iterator = it.body.substr(start, it.body.find('"', start) - start);
+  auto got = aws_call(port, "Kinesis_20131202.GetRecords", R"({"ShardIterator":")" + iterator + "\"}");
+  EXPECT_TRUE(has(got, b64("stream3"))) << got.body;
+  EXPECT_TRUE(server.model().cores() == 2);
+}
+
+TEST(local_server, restart_with_a_data_dir_keeps_every_acknowledged_record_and_item)
+{
+  temp_dir dir;
+  local_options o;
+  o.persistence.data_dir = dir.path.string();
+  o.persistence.fsync = fsync_policy::never;
+  o.cores = 2;
+  std::vector<std::string> sequence_numbers;
+  {
+    local_server server{o};
+    auto port = server.start().value();
+    ASSERT_EQ(aws_call(port, "Kinesis_20131202.CreateStream", R"({"StreamName":"keep","ShardCount":2})").status, 200u);
+    for (int i = 0; i < 20; ++i) {
+      auto put = aws_call(port, "Kinesis_20131202.PutRecord", R"({"StreamName":"keep","Data":")" + b64("r" + std::to_string(i)) + R"(","PartitionKey":"k)" + std::to_string(i) + "\"}");
+      ASSERT_EQ(put.status, 200u);
+    }
+    ASSERT_EQ(aws_call(port, "Kinesis_20131202.SplitShard", R"({"StreamName":"keep","ShardToSplit":"shardId-000000000000","NewStartingHashKey":"1000"})").status, 200u);
+    ASSERT_EQ(aws_call(port, "DynamoDB_20120810.CreateTable", R"({"TableName":"items","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST"})").status, 200u);
+    for (int i = 0; i < 10; ++i)
+      ASSERT_EQ(aws_call(port, "DynamoDB_20120810.PutItem", R"({"TableName":"items","Item":{"pk":{"S":"k)" + std::to_string(i) + R"("},"n":{"N":")" + std::to_string(i) + R"("}}})").status, 200u);
+    ASSERT_EQ(aws_call(port, "DynamoDB_20120810.DeleteItem", R"({"TableName":"items","Key":{"pk":{"S":"k3"}}})").status, 200u);
+    server.stop();
+    server.wait();
+  }
+  local_server again{o};
+  auto port = again.start().value();
+  auto shards = aws_call(port, "Kinesis_20131202.ListShards", R"({"StreamName":"keep"})");
+  EXPECT_TRUE(has(shards, "shardId-000000000003")) << shards.body;
+  int records = 0;
+  for (auto shard : {"shardId-000000000000", "shardId-000000000001"}) {
+    auto it = aws_call(port, "Kinesis_20131202.GetShardIterator", R"({"StreamName":"keep","ShardId":")" + std::string(shard) + R"(","ShardIteratorType":"TRIM_HORIZON"})");
+    auto start = it.body.find("\"ShardIterator\":\"") + 17;
+    auto got = aws_call(port, "Kinesis_20131202.GetRecords", R"({"ShardIterator":")" + it.body.substr(start, it.body.find('"', start) - start) + "\"}");
+    for (auto pos = got.body.find("\"SequenceNumber\""); pos != std::string::npos; pos = got.body.find("\"SequenceNumber\"", pos + 1)) ++records;
+  }
+  EXPECT_EQ(records, 20);
+  auto scan = aws_call(port, "DynamoDB_20120810.Scan", R"({"TableName":"items","Select":"COUNT"})");
+  EXPECT_TRUE(has(scan, "\"Count\":9")) << scan.body;
+  // New writes continue the sequence.
+  auto put = aws_call(port, "Kinesis_20131202.PutRecord", R"({"StreamName":"keep","Data":"AA==","PartitionKey":"x","ExplicitHashKey":"5"})");
+  EXPECT_TRUE(has(put, "shardId-000000000002")) << put.body;
+}
+
+TEST(local_server, a_segment_cut_mid_record_recovers_up_to_the_last_whole_record)
+{
+  temp_dir dir;
+  local_options o;
+  o.persistence.data_dir = dir.path.string();
+  {
+    local_server server{o};
+    auto port = server.start().value();
+    ASSERT_EQ(aws_call(port, "Kinesis_20131202.CreateStream", R"({"StreamName":"torn","ShardCount":1})").status, 200u);
+    for (int i = 0; i < 5; ++i)
+      ASSERT_EQ(aws_call(port, "Kinesis_20131202.PutRecord", R"({"StreamName":"torn","Data":")" + b64(std::string(100, 'a' + i)) + R"(","PartitionKey":"k"})").status, 200u);
+  }
+  fs::path segment;
+  for (auto const& e : fs::recursive_directory_iterator(dir.path))
+    if (e.path().extension() == ".seg") segment = e.path();
+  ASSERT_FALSE(segment.empty());
+  auto size = fs::file_size(segment);
+  fs::resize_file(segment, size - 30);  // the last frame loses its tail
+  local_server again{o};
+  auto port = again.start().value();
+  auto it = aws_call(port, "Kinesis_20131202.GetShardIterator", R"({"StreamName":"torn","ShardId":"shardId-000000000000","ShardIteratorType":"TRIM_HORIZON"})");
+  auto start = it.body.find("\"ShardIterator\":\"") + 17;
+  auto got = aws_call(port, "Kinesis_20131202.GetRecords", R"({"ShardIterator":")" + it.body.substr(start, it.body.find('"', start) - start) + "\"}");
+  EXPECT_TRUE(has(got, b64(std::string(100, 'd'))));
+  EXPECT_FALSE(has(got, b64(std::string(100, 'e'))));
+  EXPECT_LT(fs::file_size(segment), size - 30);  // the torn frame was cut
+  // Appends continue after the cut with the lost position reused.
+  auto put = aws_call(port, "Kinesis_20131202.PutRecord", R"({"StreamName":"torn","Data":"AA==","PartitionKey":"k"})");
+  EXPECT_TRUE(has(put, "00000000000000000004\"")) << put.body;
+}
+
+TEST(local_server, the_binary_prints_its_address_and_stops_on_sigterm)
+{
+  kinesys::test::child_process p({KINESYS_LOCAL_BINARY, "--port", "0", "--in-memory", "--cores", "2"});
+  auto line = p.read_line(std::chrono::seconds(20));
+  ASSERT_TRUE(line.has_value());
+  ASSERT_EQ(line->rfind("listening 127.0.0.1:", 0), 0u) << *line;
+  auto port = static_cast<std::uint16_t>(std::stoul(line->substr(line->rfind(':') + 1)));
+  EXPECT_EQ(aws_call(port, "Kinesis_20131202.ListStreams", "{}").status, 200u);
+  int status = p.stop();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+}
+
+}  // namespace
+}  // namespace kinesys::local::test
