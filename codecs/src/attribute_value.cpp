@@ -50,8 +50,10 @@ decode_result<attribute_map> parse_map(simdjson::ondemand::object o, std::string
   for (auto member : o) {
     simdjson::ondemand::field f;
     if (auto e = std::move(member).get(f)) return json_error(e, 0, field);
+    // key() is unusable once unescaped_key() has run: take the position first.
+    char const* at = f.key().raw();
     std::string_view name;
-    if (auto e = f.unescaped_key().get(name)) return json_error(e, ctx.offset_of(f.key().raw()), field);
+    if (auto e = f.unescaped_key().get(name)) return json_error(e, ctx.offset_of(at), field);
     simdjson::ondemand::value value = f.value();
     auto parsed = parse_value(value, "M member", depth + 1, ctx);
     if (!parsed) return parsed.error();

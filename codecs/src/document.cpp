@@ -21,8 +21,10 @@ decode_result<attribute_map> object_from_json(simdjson::ondemand::object o, std:
   for (auto member : o) {
     simdjson::ondemand::field f;
     if (auto e = std::move(member).get(f)) return json_error(e, 0, field);
+    // key() is unusable once unescaped_key() has run: take the position first.
+    char const* at = f.key().raw();
     std::string_view name;
-    if (auto e = f.unescaped_key().get(name)) return json_error(e, offset_in(base, f.key().raw()), field);
+    if (auto e = f.unescaped_key().get(name)) return json_error(e, offset_in(base, at), field);
     auto parsed = from_json(f.value(), "object member", depth + 1, base);
     if (!parsed) return parsed.error();
     // JSON allows repeated names; like most parsers, the last one wins.
@@ -74,9 +76,13 @@ decode_result<attribute_value> from_json(simdjson::ondemand::value v, std::strin
       if (auto e = v.get_bool().get(b)) return json_error(e, 0, field);
       return attribute_value(b);
     }
-    case simdjson::ondemand::json_type::null:
-      if (!v.is_null()) return decode_error{errc::json_syntax, 0, field};
+    case simdjson::ondemand::json_type::null: {
+      // The type is guessed from the first byte: "nul" or "nullx" is not null.
+      bool is_null = false;
+      if (auto e = v.is_null().get(is_null)) return json_error(e, 0, field);
+      if (!is_null) return decode_error{errc::json_syntax, 0, field};
       return attribute_value(null_value{});
+    }
   }
   return decode_error{errc::json_syntax, 0, field};
 }

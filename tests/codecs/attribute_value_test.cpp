@@ -101,3 +101,15 @@ TEST(attribute_value, parses_an_attribute_value_inside_a_response_document)
   EXPECT_EQ(it->at("v").type(), codecs::attribute_type::n);
   EXPECT_EQ(codecs::type_key(it->at("v").type()), "N");
 }
+
+// Found by the attribute_value fuzz target: a key with a bad escape used to
+// touch the key again after simdjson had consumed it.
+TEST(attribute_value, a_key_with_an_invalid_escape_is_a_syntax_error)
+{
+  auto r = codecs::parse_item_json(R"({"k\nu\0000":{"S":"x"}})");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::json_syntax);
+  EXPECT_EQ(r.error().offset, 2u);
+  EXPECT_FALSE(codecs::parse_item_json(R"({"a":{"M":{"\q":{"S":"x"}}}})"));
+  EXPECT_FALSE(codecs::document_to_item(R"({"k\0":1})"));
+}

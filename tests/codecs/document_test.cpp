@@ -58,3 +58,13 @@ TEST(document, refuses_documents_nested_deeper_than_dynamodb_allows)
   std::string deep = R"({"a":)" + std::string(40, '[') + std::string(40, ']') + "}";
   EXPECT_EQ(codecs::document_to_item(deep).error(), errc::json_too_deep);
 }
+
+// Found by the attribute_value fuzz target: a malformed null used to throw
+// out of simdjson instead of coming back as an error.
+TEST(document, a_malformed_null_is_an_error_not_an_exception)
+{
+  EXPECT_FALSE(codecs::document_to_item(R"({"tags": ["a", null": 1]})"));
+  EXPECT_FALSE(codecs::document_to_item(R"({"a": nul})"));
+  EXPECT_FALSE(codecs::document_to_item(R"({"a": nullx})"));
+  EXPECT_TRUE(codecs::document_to_item(R"({"a": null})"));
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with the fuzz preset (clang-14, ASan + UBSan)
+# and runs each one for N seconds (default 30) on its corpus in
+# tests/fuzz/corpus/<target>/. New inputs go to a scratch directory, so the
+# committed corpus only changes by hand. Any crash, leak or timeout fails.
+#   scripts/fuzz.sh            # 30 s per target
+#   scripts/fuzz.sh 300        # 5 minutes per target
+#   KINESYS_FUZZ_BUILD_DIR=build/x scripts/fuzz.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-30}"
+build="${KINESYS_FUZZ_BUILD_DIR:-build/fuzz}"
+jobs="${KINESYS_FUZZ_JOBS:-$(nproc)}"
+
+# tests/ is only entered with KINESYS_BUILD_TESTS on, and the fuzz targets
+# live in tests/fuzz/, so the preset's OFF is overridden here.
+cmake --preset fuzz -B "$build" -DKINESYS_BUILD_TESTS=ON >/dev/null
+targets=()
+for source in tests/fuzz/*_fuzz.cpp; do
+  name="$(basename "$source" _fuzz.cpp)"
+  targets+=("$name")
+done
+cmake --build "$build" -j "$jobs" --target "${targets[@]/#/kinesys_fuzz_}"
+
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
+status=0
+for name in "${targets[@]}"; do
+  mkdir -p "$scratch/$name" "tests/fuzz/corpus/$name"
+  echo "== $name: ${seconds}s"
+  if ! "$build/tests/fuzz/kinesys_fuzz_$name" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+      -artifact_prefix="$scratch/$name-" -print_final_stats=1 \
+      "$scratch/$name" "tests/fuzz/corpus/$name" 2>"$scratch/$name.log"; then
+    tail -n 60 "$scratch/$name.log"
+    echo "!! $name failed; reproducer:"
+    ls "$scratch/$name-"* 2>/dev/null || true
+    mkdir -p "$build/fuzz-artifacts" && cp "$scratch/$name-"* "$build/fuzz-artifacts/" 2>/dev/null || true
+    status=1
+  else
+    grep -E '^stat::(number_of_executed_units|new_units_added|peak_rss_mb)' "$scratch/$name.log" || true
+  fi
+done
+exit $status
