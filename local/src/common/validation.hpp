@@ -7,8 +7,14 @@
 #include <string>
 #include <string_view>
 #include <vector>
+#include <cstdint>
 
 namespace kinesys::local {
+
+/// "'value'", as AWS quotes values in these messages.
+std::string aws_quoted(std::string_view value);
+/// "'42'".
+std::string aws_quoted(std::int64_t value);
 
 class validation_errors {
 public:
@@ -17,7 +23,7 @@ public:
   void add(std::string_view value, std::string_view path, std::string_view constraint);
   void add_string(std::string_view value, std::string_view path, std::string_view constraint)
   {
-    add("'" + std::string(value) + "'", path, constraint);
+    add(aws_quoted(value), path, constraint);
   }
   void add_null(std::string_view path) { add("null", path, "Member must not be null"); }
 

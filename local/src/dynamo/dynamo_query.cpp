@@ -214,7 +214,7 @@ outcome<void> dynamo_service::query(json_in::object& req, json_out& out)
   KINESYS_TRY(r, read_item_request(req));
   validation_errors errors;
   if (r.limit && *r.limit < 1)
-    errors.add("'" + std::to_string(*r.limit) + "'", "limit", "Member must have value greater than or equal to 1");
+    errors.add(aws_quoted(static_cast<std::int64_t>(*r.limit)), "limit", "Member must have value greater than or equal to 1");
   validate_table_name(r.table_name, r.has_table, "tableName", errors);
   if (!errors.empty()) return errors.error();
   if (!r.key_condition)
@@ -282,9 +282,9 @@ outcome<void> dynamo_service::scan(json_in::object& req, json_out& out)
   KINESYS_TRY(r, read_item_request(req));
   validation_errors errors;
   if (r.limit && *r.limit < 1)
-    errors.add("'" + std::to_string(*r.limit) + "'", "limit", "Member must have value greater than or equal to 1");
+    errors.add(aws_quoted(static_cast<std::int64_t>(*r.limit)), "limit", "Member must have value greater than or equal to 1");
   if (r.total_segments && (*r.total_segments < 1 || *r.total_segments > 1000000))
-    errors.add("'" + std::to_string(*r.total_segments) + "'", "totalSegments",
+    errors.add(aws_quoted(static_cast<std::int64_t>(*r.total_segments)), "totalSegments",
                *r.total_segments < 1 ? "Member must have value greater than or equal to 1"
                                      : "Member must have value less than or equal to 1000000");
   validate_table_name(r.table_name, r.has_table, "tableName", errors);

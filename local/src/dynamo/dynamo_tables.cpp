@@ -85,9 +85,9 @@ outcome<void> check_throughput(throughput const& t, std::string_view path)
   validation_errors errors;
   std::string const base(path);
   if (!t.write) errors.add_null(base + ".writeCapacityUnits");
-  else if (*t.write < 1) errors.add("'" + std::to_string(*t.write) + "'", base + ".writeCapacityUnits", "Member must have value greater than or equal to 1");
+  else if (*t.write < 1) errors.add(aws_quoted(static_cast<std::int64_t>(*t.write)), base + ".writeCapacityUnits", "Member must have value greater than or equal to 1");
   if (!t.read) errors.add_null(base + ".readCapacityUnits");
-  else if (*t.read < 1) errors.add("'" + std::to_string(*t.read) + "'", base + ".readCapacityUnits", "Member must have value greater than or equal to 1");
+  else if (*t.read < 1) errors.add(aws_quoted(static_cast<std::int64_t>(*t.read)), base + ".readCapacityUnits", "Member must have value greater than or equal to 1");
   if (!errors.empty()) return errors.error();
   return {};
 }
@@ -290,7 +290,7 @@ outcome<void> dynamo_service::list_tables(json_in::object& req, json_out& out)
   }
   validation_errors errors;
   if (limit < 1 || limit > 100)
-    errors.add("'" + std::to_string(limit) + "'", "limit",
+    errors.add(aws_quoted(static_cast<std::int64_t>(limit)), "limit",
                limit < 1 ? "Member must have value greater than or equal to 1" : "Member must have value less than or equal to 100");
   if (!errors.empty()) return errors.error();
   auto names = table_names();

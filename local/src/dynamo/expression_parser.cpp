@@ -526,8 +526,13 @@ std::string describe(path const& p)
   std::string s = "[";
   for (std::size_t i = 0; i < p.parts.size(); ++i) {
     if (i) s += ", ";
-    if (p.parts[i].k == path_part::kind::index) s += "[" + std::to_string(p.parts[i].index) + "]";
-    else s += p.parts[i].text;
+    if (p.parts[i].k == path_part::kind::index) {
+      s.push_back('[');
+      s.append(std::to_string(p.parts[i].index));
+      s.push_back(']');
+    } else {
+      s.append(p.parts[i].text);
+    }
   }
   return s + "]";
 }

@@ -474,7 +474,7 @@ outcome<void> kinesis_service::get_records(json_in::object& req, json_out& out)
   validation_errors errors;
   auto const max = static_cast<std::int64_t>(limits().max_get_records);
   if (has_limit && (limit < 1 || limit > max))
-    errors.add("'" + std::to_string(limit) + "'", "limit",
+    errors.add(aws_quoted(static_cast<std::int64_t>(limit)), "limit",
                limit < 1 ? "Member must have value greater than or equal to 1"
                          : "Member must have value less than or equal to " + std::to_string(max));
   if (!has_iterator)

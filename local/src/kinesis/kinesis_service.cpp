@@ -189,9 +189,9 @@ outcome<void> kinesis_service::create_stream(json_in::object& req, json_out& out
   std::string const name_copy(name);
   validation_errors errors;
   if (has_count && count < 1)
-    errors.add("'" + std::to_string(count) + "'", "shardCount", "Member must have value greater than or equal to 1");
+    errors.add(aws_quoted(static_cast<std::int64_t>(count)), "shardCount", "Member must have value greater than or equal to 1");
   if (has_count && count > 1'000'000)
-    errors.add("'" + std::to_string(count) + "'", "shardCount", "Member must have value less than or equal to 1000000");
+    errors.add(aws_quoted(static_cast<std::int64_t>(count)), "shardCount", "Member must have value less than or equal to 1000000");
   validate_stream_name(name_copy, has_name, "streamName", errors);
   if (!mode_text.empty() && mode_text != "PROVISIONED" && mode_text != "ON_DEMAND")
     errors.add_string(mode_text, "streamModeDetails.streamMode",
@@ -274,7 +274,7 @@ outcome<std::string> read_stream_name(json_in::object& req, std::int64_t* limit 
   }
   validation_errors errors;
   if (limit && (*limit < 1 || *limit > 10000))
-    errors.add("'" + std::to_string(*limit) + "'", "limit",
+    errors.add(aws_quoted(static_cast<std::int64_t>(*limit)), "limit",
                *limit < 1 ? "Member must have value greater than or equal to 1"
                           : "Member must have value less than or equal to 10000");
   validate_stream_name(name, has_name, "streamName", errors);
@@ -362,7 +362,7 @@ outcome<void> kinesis_service::list_streams(json_in::object& req, json_out& out)
   }
   validation_errors errors;
   if (limit < 1 || limit > 10000)
-    errors.add("'" + std::to_string(limit) + "'", "limit",
+    errors.add(aws_quoted(static_cast<std::int64_t>(limit)), "limit",
                limit < 1 ? "Member must have value greater than or equal to 1"
                          : "Member must have value less than or equal to 10000");
   if (!errors.empty()) return errors.error();
@@ -418,7 +418,7 @@ outcome<void> kinesis_service::retention_change(json_in::object& req, json_out& 
   if (hours == -1)
     errors.add_null("retentionPeriodHours");
   else if (hours < 24 || hours > 8760)
-    errors.add("'" + std::to_string(hours) + "'", "retentionPeriodHours",
+    errors.add(aws_quoted(static_cast<std::int64_t>(hours)), "retentionPeriodHours",
                hours < 24 ? "Member must have value greater than or equal to 24"
                           : "Member must have value less than or equal to 8760");
   validate_stream_name(name, has_name, "streamName", errors);

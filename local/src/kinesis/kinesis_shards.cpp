@@ -92,7 +92,7 @@ outcome<void> kinesis_service::list_shards(json_in::object& req, json_out& out)
   }
   validation_errors errors;
   if (has_max && (max_results < 1 || max_results > 10000))
-    errors.add("'" + std::to_string(max_results) + "'", "maxResults",
+    errors.add(aws_quoted(static_cast<std::int64_t>(max_results)), "maxResults",
                max_results < 1 ? "Member must have value greater than or equal to 1"
                                : "Member must have value less than or equal to 10000");
   if (has_name) validate_stream_name(name, true, "streamName", errors);
@@ -319,7 +319,7 @@ outcome<void> kinesis_service::update_shard_count(json_in::object& req, json_out
   if (!has_target)
     errors.add_null("targetShardCount");
   else if (target < 1 || target > 100000)
-    errors.add("'" + std::to_string(target) + "'", "targetShardCount",
+    errors.add(aws_quoted(static_cast<std::int64_t>(target)), "targetShardCount",
                target < 1 ? "Member must have value greater than or equal to 1"
                           : "Member must have value less than or equal to 100000");
   validate_stream_name(name, has_name, "streamName", errors);

@@ -61,10 +61,10 @@ std::string fault_injector::apply_json(std::string_view json)
     std::int64_t i = 0;
     auto prob = [&](double& slot) -> std::string {
       if (value.get(d)) {
-        if (value.get(i)) return "'" + std::string(key) + "' must be a number";
+        if (value.get(i)) return std::string("'").append(key).append("' must be a number");
         d = static_cast<double>(i);
       }
-      if (d < 0 || d > 1) return "'" + std::string(key) + "' must be a probability in [0, 1]";
+      if (d < 0 || d > 1) return std::string("'").append(key).append("' must be a probability in [0, 1]");
       slot = d;
       return {};
     };
