@@ -23,8 +23,19 @@ void* operator new(std::size_t n)
   if (void* p = std::malloc(n ? n : 1)) return p;
   throw std::bad_alloc();
 }
+void* operator new[](std::size_t n) { return ::operator new(n); }
+void* operator new(std::size_t n, std::nothrow_t const&) noexcept
+{
+  ++allocations;
+  return std::malloc(n ? n : 1);
+}
+void* operator new[](std::size_t n, std::nothrow_t const&) noexcept { return ::operator new(n, std::nothrow); }
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p, std::nothrow_t const&) noexcept { std::free(p); }
+void operator delete[](void* p, std::nothrow_t const&) noexcept { std::free(p); }
 
 namespace {
 
@@ -205,7 +216,8 @@ TEST(aggregator, finishing_many_at_once_gives_the_same_records_as_one_by_one)
   std::string data(300, 'q');
   for (std::size_t a = 0; a < aggs.size(); ++a)
     for (std::size_t i = 0; i < a * 37; ++i) {
-      user_record r{"k" + std::to_string(i % 13), i % 3 ? "" : "77", std::string_view(data).substr(0, (i * 7 + a) % 300), {}};
+      std::string key = "k" + std::to_string(i % 13);
+      user_record r{key, i % 3 ? "" : "77", std::string_view(data).substr(0, (i * 7 + a) % 300), {}};
       aggs[a].try_add(r);
       twins[a].try_add(r);
     }
