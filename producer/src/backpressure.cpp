@@ -47,9 +47,21 @@ void backpressure::enqueue(waiter w) {
 }
 
 void backpressure::release(std::uint64_t bytes) noexcept {
-  records_.fetch_sub(1);
+  std::uint64_t before = records_.fetch_sub(1);
   bytes_.fetch_sub(bytes);
   if (waiting_.load() > 0) wake();
+  if (before == 1 && idle_waiters_.load() > 0) {
+    // Taking the lock orders this notify after the waiter's check.
+    std::lock_guard lock(mutex_);
+    cv_.notify_all();
+  }
+}
+
+void backpressure::wait_idle() {
+  std::unique_lock lock(mutex_);
+  idle_waiters_.fetch_add(1);
+  cv_.wait(lock, [&] { return records_.load() == 0; });
+  idle_waiters_.fetch_sub(1);
 }
 
 void backpressure::wake() {

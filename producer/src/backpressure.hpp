@@ -44,6 +44,8 @@ public:
   void release(std::uint64_t bytes) noexcept;
   /// Fails every waiter (and every later wait) with operation_aborted.
   void close();
+  /// Blocks until no record is outstanding.
+  void wait_idle();
 
   std::uint64_t records() const noexcept { return records_.load(std::memory_order_relaxed); }
   std::uint64_t bytes() const noexcept { return bytes_.load(std::memory_order_relaxed); }
@@ -66,6 +68,7 @@ private:
   std::atomic<std::uint64_t> records_{0};
   std::atomic<std::uint64_t> bytes_{0};
   std::atomic<std::uint64_t> waiting_{0};
+  std::atomic<std::uint64_t> idle_waiters_{0};
   std::mutex mutex_;
   std::condition_variable cv_;
   std::deque<waiter> waiters_;

@@ -33,6 +33,7 @@ public:
     void max(std::uint64_t n) noexcept {
       if (n > v.load(std::memory_order_relaxed)) v.store(n, std::memory_order_relaxed);
     }
+    void set(std::uint64_t n) noexcept { v.store(n, std::memory_order_relaxed); }
     std::uint64_t get() const noexcept { return v.load(std::memory_order_relaxed); }
   };
 

@@ -1,0 +1,307 @@
+// The application-facing producer: validation and hand-off on the calling
+// thread, then the owning core takes over (core_pipeline).
+#include "kinesys/detail/producer/producer.hpp"
+
+#include "core_pipeline.hpp"
+#include "metrics.hpp"
+#include "shared_state.hpp"
+
+#include <kinesys/codecs.hpp>
+#include <kinesys/engine.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/system/system_error.hpp>
+
+#include <random>
+
+namespace kinesys::producer {
+
+namespace asio = boost::asio;
+using detail::clock;
+
+namespace {
+
+[[noreturn]] void fail_startup(std::string const& message) {
+  throw boost::system::system_error(make_error_code(errc::config_invalid), message);
+}
+
+std::string random_producer_id() {
+  std::random_device rd;
+  std::uint64_t v = (std::uint64_t{rd()} << 32) | rd();
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string id;
+  for (int i = 0; i < 12; ++i) id.push_back(hex[(v >> (i * 4)) & 15]);
+  return id;
+}
+
+detail::core_connection connect_settings(producer_config const& c, engine::aws::environment const& env) {
+  detail::core_connection conn;
+  auto profile = engine::aws::load_shared_profile(env);
+  if (!profile) fail_startup("AWS configuration: " + profile.error().message);
+  auto creds = engine::aws::resolve_credentials(env, *profile);
+  if (!creds) fail_startup("AWS credentials: " + creds.error().message);
+  conn.credentials = *creds;
+  if (!c.region.empty()) {
+    conn.region = c.region;
+  } else {
+    auto region = engine::aws::resolve_region(env, *profile);
+    if (!region) fail_startup("Region: " + region.error().message);
+    conn.region = *region;
+  }
+  if (!c.kinesis_endpoint.empty()) {
+    auto ep = engine::endpoint::parse(c.kinesis_endpoint);
+    if (!ep) fail_startup("KinesisEndpoint: cannot parse \"" + c.kinesis_endpoint + "\": " + ep.error().message());
+    conn.endpoint = *ep;
+  } else {
+    auto ep = engine::aws::resolve_endpoint(engine::aws::aws_service::kinesis, conn.region, env, *profile);
+    if (!ep) fail_startup("Kinesis endpoint: " + ep.error().message);
+    conn.endpoint = *ep;
+  }
+  return conn;
+}
+
+}  // namespace
+
+struct producer::impl {
+  // What put validated and computed on the calling thread.
+  struct prepared {
+    std::uint32_t stream = 0;
+    std::string_view partition_key;
+    std::string_view explicit_hash_key;
+    std::string_view data;
+    codecs::uint128 hash_key = 0;
+    std::size_t core = 0;
+    std::uint64_t cost = 0;
+    detail::checkpoint_ticket ticket;
+    std::optional<checkpoint_source> source;
+    std::uint64_t offset = 0;
+  };
+
+  impl(producer_config config, engine::aws::environment const& env)
+      : shared(std::move(config)),
+        cores(engine::core_set_options{.cores = shared.config.cores,
+                                       .handle_signals = false,
+                                       .shutdown_grace = std::chrono::milliseconds(2000)}) {
+    if (auto v = shared.config.validate(); !v) fail_startup(v.error().message());
+    shared.producer_id = shared.config.producer_id.empty() ? random_producer_id() : shared.config.producer_id;
+    auto conn = connect_settings(shared.config, env);
+    for (std::size_t c = 0; c < cores.size(); ++c)
+      pipelines.push_back(std::make_unique<detail::core_pipeline>(c, cores.size(), shared, cores.context(c), conn));
+    for (auto& p : pipelines) p->start();
+    cores.start();
+  }
+
+  boost::system::result<void, put_error> prepare(std::string_view stream, std::string_view key,
+                                                 std::string_view data, put_options const& options, prepared& p) {
+    if (shared.closed.load(std::memory_order_acquire)) return put_error(errc::producer_closed);
+    if (stream.empty() || stream.size() > 128)
+      return put_error(errc::stream_not_found, "stream name must have 1 to 128 characters, got " +
+                                                   std::to_string(stream.size()));
+    if (auto r = validate_partition_key(key); !r) return r;
+    if (data.size() + key.size() > detail::record_max_bytes)
+      return put_error(errc::record_too_large, "record too large: " + std::to_string(data.size()) +
+                                                   " bytes of data + " + std::to_string(key.size()) +
+                                                   " bytes of partition key exceed the 1048576-byte Kinesis limit");
+    if (!options.explicit_hash_key.empty()) {
+      auto h = codecs::parse_hash_key(options.explicit_hash_key);
+      if (!h)
+        return put_error(errc::explicit_hash_key_invalid,
+                         "explicit hash key \"" + std::string(options.explicit_hash_key.substr(0, 48)) +
+                             "\": " + h.error().message());
+      p.hash_key = *h;
+    } else {
+      p.hash_key = codecs::hash_key_of(key);
+    }
+    auto id = shared.streams.id(stream);
+    if (!id)
+      return put_error(errc::rejected, "more than " + std::to_string(detail::stream_registry::max_streams) +
+                                           " streams used by one producer");
+    p.stream = *id;
+    p.partition_key = key;
+    p.explicit_hash_key = options.explicit_hash_key;
+    p.data = data;
+    p.core = detail::core_of(p.hash_key, cores.size());
+    p.cost = data.size() + key.size() + options.explicit_hash_key.size();
+    p.source = options.source;
+    p.offset = options.offset;
+    return {};
+  }
+
+  put_error limit_error() const {
+    return {errc::outstanding_limit, "outstanding limit reached: " + std::to_string(shared.bp.records()) +
+                                         " records / " + std::to_string(shared.bp.bytes()) +
+                                         " bytes (MaxOutstandingRecords " +
+                                         std::to_string(shared.config.max_outstanding_records) +
+                                         ", MaxOutstandingBytes " +
+                                         std::to_string(shared.config.max_outstanding_bytes) + ")"};
+  }
+
+  // Room was taken for `p`; hands it to its core.
+  void submit(prepared const& p, detail::completion done) {
+    detail::checkpoint_ticket ticket;
+    if (p.source) ticket = shared.checkpoints.add(p.source->id, p.offset);
+    auto now = clock::now();
+    auto& pipeline = *pipelines[p.core];
+    bool wake = pipeline.intake().push([&](detail::user_record& u) {
+      u.stream = p.stream;
+      u.hash_key = p.hash_key;
+      u.partition_key.assign(p.partition_key);
+      u.explicit_hash_key.assign(p.explicit_hash_key);
+      u.data.assign(p.data);
+      u.arrival = now;
+      u.deadline = now + shared.config.record_ttl;
+      u.done = std::move(done);
+      u.ticket = ticket;
+      u.stamp = 0;
+      u.stamp_origin = 0;
+      u.spool_id = 0;
+      u.bytes = p.cost;
+    });
+    if (wake) cores.post(p.core, [&pipeline] { pipeline.drain(); });
+  }
+
+  metrics_snapshot snapshot() const {
+    metrics_snapshot m;
+    for (auto const& p : pipelines) p->metrics().add_to(m);
+    m.user_records_pending = shared.bp.records();
+    m.user_bytes_pending = shared.bp.bytes();
+    return m;
+  }
+
+  asio::awaitable<void> metrics_loop() {
+    while (!shared.closed.load()) {
+      auto [ec] = co_await engine::async_sleep(shared.config.metrics_interval, asio::as_tuple(asio::use_awaitable));
+      if (ec) break;
+      std::function<void(metrics_snapshot const&)> fn;
+      {
+        std::lock_guard lock(metrics_mutex);
+        fn = metrics_fn;
+      }
+      if (fn) fn(snapshot());
+    }
+  }
+
+  void close() {
+    std::lock_guard lock(close_mutex);
+    if (closed_done) return;
+    shared.closed.store(true, std::memory_order_release);
+    shared.bp.close();
+    for (std::size_t c = 0; c < cores.size(); ++c) cores.post(c, [p = pipelines[c].get()] { p->begin_close(); });
+    // Every record completes: acknowledged, or failed once its RecordTtl
+    // passes; close() cannot wait longer than that.
+    shared.bp.wait_idle();
+    for (std::size_t c = 0; c < cores.size(); ++c) cores.post(c, [p = pipelines[c].get()] { p->stop(); });
+    cores.stop();
+    cores.join();
+    closed_done = true;
+  }
+
+  detail::shared_state shared;
+  engine::core_set cores;
+  std::vector<std::unique_ptr<detail::core_pipeline>> pipelines;
+  std::mutex close_mutex;
+  bool closed_done = false;
+  std::mutex metrics_mutex;
+  std::function<void(metrics_snapshot const&)> metrics_fn;
+  bool metrics_started = false;
+};
+
+producer::producer(producer_config config, engine::aws::environment const& env)
+    : impl_(std::make_unique<impl>(std::move(config), env)) {}
+
+producer::~producer() {
+  if (impl_) impl_->close();
+}
+
+asio::awaitable<put_outcome> producer::put(std::string_view stream, std::string_view partition_key,
+                                           std::string_view data, put_options options) {
+  impl::prepared p;
+  if (auto r = impl_->prepare(stream, partition_key, data, options, p); !r) co_return r.error();
+  auto& bp = impl_->shared.bp;
+  if (!bp.try_acquire(p.cost)) {
+    if (impl_->shared.config.backpressure == backpressure_mode::fail) co_return impl_->limit_error();
+    auto [ec] = co_await bp.async_acquire(p.cost, asio::as_tuple(asio::use_awaitable));
+    if (ec) co_return put_error(errc::producer_closed);
+  }
+  co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(put_outcome)>(
+      [this, &p](auto handler) {
+        detail::completion c;
+        c.executor = asio::get_associated_executor(handler);
+        c.handler.emplace(std::move(handler));
+        impl_->submit(p, std::move(c));
+      },
+      asio::use_awaitable);
+}
+
+asio::awaitable<put_outcome> producer::put(std::string_view stream, record_key const& key, std::string_view data,
+                                           put_options options) {
+  if (!key.explicit_hash_key.empty()) options.explicit_hash_key = key.explicit_hash_key;
+  co_return co_await put(stream, key.partition_key, data, options);
+}
+
+void producer::put_async(std::string_view stream, std::string_view partition_key, std::string_view data,
+                         callback done, put_options options) {
+  impl::prepared p;
+  if (auto r = impl_->prepare(stream, partition_key, data, options, p); !r) return done(r.error());
+  auto& bp = impl_->shared.bp;
+  if (!bp.try_acquire(p.cost)) {
+    // A producer core must never block: it is what frees the room.
+    if (impl_->shared.config.backpressure == backpressure_mode::fail || impl_->cores.current_core())
+      return done(impl_->limit_error());
+    if (!bp.acquire_blocking(p.cost)) return done(put_error(errc::producer_closed));
+  }
+  detail::completion c;
+  c.callback = std::move(done);
+  impl_->submit(p, std::move(c));
+}
+
+std::future<put_outcome> producer::put_future(std::string_view stream, std::string_view partition_key,
+                                              std::string_view data, put_options options) {
+  auto promise = std::make_shared<std::promise<put_outcome>>();
+  auto future = promise->get_future();
+  put_async(stream, partition_key, data, [promise](put_outcome o) { promise->set_value(std::move(o)); }, options);
+  return future;
+}
+
+void producer::flush() {
+  for (std::size_t c = 0; c < impl_->cores.size(); ++c)
+    impl_->cores.post(c, [p = impl_->pipelines[c].get()] { p->flush(); });
+}
+
+void producer::flush_sync() {
+  flush();
+  impl_->shared.bp.wait_idle();
+}
+
+void producer::close() { impl_->close(); }
+
+std::uint64_t producer::outstanding() const noexcept { return impl_->shared.bp.records(); }
+std::uint64_t producer::outstanding_bytes() const noexcept { return impl_->shared.bp.bytes(); }
+
+checkpoint_source producer::source(std::string_view name) { return {impl_->shared.checkpoints.source(name)}; }
+
+std::optional<std::uint64_t> producer::checkpoint(checkpoint_source source) const {
+  return impl_->shared.checkpoints.checkpoint(source.id);
+}
+
+metrics_snapshot producer::metrics() const { return impl_->snapshot(); }
+
+std::string producer::prometheus_text() const { return to_prometheus(impl_->snapshot()); }
+
+void producer::on_metrics(std::function<void(metrics_snapshot const&)> fn) {
+  std::lock_guard lock(impl_->metrics_mutex);
+  impl_->metrics_fn = std::move(fn);
+  if (!impl_->metrics_started) {
+    impl_->metrics_started = true;
+    impl_->cores.spawn(0, [this] { return impl_->metrics_loop(); });
+  }
+}
+
+producer_config const& producer::config() const noexcept { return impl_->shared.config; }
+std::string const& producer::producer_id() const noexcept { return impl_->shared.producer_id; }
+
+}  // namespace kinesys::producer
