@@ -113,3 +113,10 @@ TEST(attribute_value, a_key_with_an_invalid_escape_is_a_syntax_error)
   EXPECT_FALSE(codecs::parse_item_json(R"({"a":{"M":{"\q":{"S":"x"}}}})"));
   EXPECT_FALSE(codecs::document_to_item(R"({"k\0":1})"));
 }
+
+TEST(attribute_value, every_truncation_of_an_item_is_an_error)
+{
+  auto json = codecs::item_to_json(every_type());
+  for (std::size_t n = 0; n < json.size(); ++n) EXPECT_FALSE(codecs::parse_item_json(json.substr(0, n))) << n;
+  EXPECT_TRUE(codecs::parse_item_json(json));
+}

@@ -68,3 +68,10 @@ TEST(document, a_malformed_null_is_an_error_not_an_exception)
   EXPECT_FALSE(codecs::document_to_item(R"({"a": nullx})"));
   EXPECT_TRUE(codecs::document_to_item(R"({"a": null})"));
 }
+
+TEST(document, every_truncation_of_a_document_is_an_error)
+{
+  std::string text = R"({"device_id": 1, "time": "2022-01-01 00:01:00", "value": 76.1, "tags": ["a", null, {"x": true}]})";
+  for (std::size_t n = 0; n < text.size(); ++n) EXPECT_FALSE(codecs::document_to_item(text.substr(0, n))) << n;
+  EXPECT_TRUE(codecs::document_to_item(text));
+}
