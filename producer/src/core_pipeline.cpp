@@ -95,6 +95,9 @@ void core_pipeline::begin_close() {
 void core_pipeline::flush() {
   for (auto& st : streams_) {
     if (!st) continue;
+    // A stream still waiting for its map sends its parked records as soon
+    // as the map arrives.
+    if (st->status != stream_status::ready) st->flush_requested = true;
     for (std::uint32_t s = 0; s < st->shards.size(); ++s) seal(*st, s);
   }
   pump_all(clock::now(), true);

@@ -314,7 +314,10 @@ void core_pipeline::on_map(stream_state& st, engine::aws::aws_result<std::vector
     route(p, now);
     p = next;
   }
-  pump(st, now, false);
+  if (st.flush_requested)
+    for (std::uint32_t s = 0; s < st.shards.size(); ++s) seal(st, s);
+  pump(st, now, st.flush_requested);
+  st.flush_requested = false;
 }
 
 void core_pipeline::fail_pending(stream_state& st, put_error const& error) {

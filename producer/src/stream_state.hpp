@@ -53,6 +53,7 @@ struct stream_state {
   std::string missing_reason;
   errc missing_code = errc::stream_not_found;
   std::size_t requests_in_flight = 0;
+  bool flush_requested = false;
 
   stream_state(std::string n, std::size_t max_count, std::size_t max_bytes, std::chrono::milliseconds refresh_interval)
       : name(std::move(n)), batch(max_count, max_bytes), refresh(refresh_interval) {
