@@ -119,3 +119,73 @@ void conditional_put_item(benchmark::State& state)
 BENCHMARK(conditional_put_item)->Arg(1000)->Arg(100000);
 
 }  // namespace
+
+// --- over HTTP -----------------------------------------------------------------------------------
+
+#include <kinesys/engine.hpp>
+#include <kinesys/detail/engine/aws/sigv4.hpp>
+
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <future>
+
+namespace {
+
+namespace asio = boost::asio;
+
+// PutRecords through the whole server: HTTP parsing, SigV4 verification
+// (arg 1) and the dispatch to the stream's core. The client runs on its own
+// core and signs each request as an SDK would.
+void http_put_records(benchmark::State& state)
+{
+  bool const auth = state.range(0) != 0;
+  local_options o = bench_options();
+  o.auth.verify = auth;
+  kinesys::local::local_server server(o);
+  auto port = server.start();
+  if (!port) {
+    state.SkipWithError("server did not start");
+    return;
+  }
+  kinesys::engine::core_set client_cores(kinesys::engine::core_set_options{.cores = 1, .handle_signals = false});
+  client_cores.start();
+  kinesys::engine::http_client client(client_cores.executor(0));
+  kinesys::engine::endpoint ep{"http", "127.0.0.1", *port};
+  kinesys::engine::aws::sigv4_signer signer("us-east-1", "kinesis");
+  kinesys::engine::aws::credentials creds{"kinesys-local", "kinesys-local-secret", {}, "bench"};
+
+  auto call = [&](std::string const& target, std::string const& body) {
+    std::promise<unsigned> done;
+    client_cores.post(0, [&] {
+      asio::co_spawn(client_cores.executor(0), [&]() -> asio::awaitable<void> {
+        kinesys::engine::http_request req;
+        req.method = "POST";
+        req.target = "/";
+        req.headers = {{"Host", ep.authority()}, {"Content-Type", "application/x-amz-json-1.1"}, {"X-Amz-Target", target}};
+        req.body = body;
+        if (auth) signer.sign(req, creds, std::chrono::system_clock::now());
+        auto r = co_await client.request(ep, std::move(req));
+        done.set_value(r ? r->status : 0);
+      }, asio::detached);
+    });
+    return done.get_future().get();
+  };
+  if (call("Kinesis_20131202.CreateStream", R"({"StreamName":"bench","ShardCount":8})") != 200) {
+    state.SkipWithError("CreateStream failed");
+  }
+  std::string body = put_records_body(500, 10 * 1024);
+  for (auto _ : state) {
+    if (call("Kinesis_20131202.PutRecords", body) != 200) {
+      state.SkipWithError("PutRecords failed");
+      break;
+    }
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * 500 * 10 * 1024);
+  client_cores.stop();
+  client_cores.join();
+  server.stop();
+}
+BENCHMARK(http_put_records)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace

@@ -11,6 +11,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <csignal>
+#include <thread>
 #include <fstream>
 
 namespace kinesys::local::test {
@@ -238,6 +240,68 @@ TEST(local_server, a_segment_cut_mid_record_recovers_up_to_the_last_whole_record
   // Appends continue after the cut with the lost position reused.
   auto put = aws_call(port, "Kinesis_20131202.PutRecord", R"({"StreamName":"torn","Data":"AA==","PartitionKey":"k"})");
   EXPECT_TRUE(has(put, "00000000000000000004\"")) << put.body;
+}
+
+TEST(local_server, a_killed_binary_keeps_every_acknowledged_write)
+{
+  temp_dir dir;
+  std::vector<std::string> args = {KINESYS_LOCAL_BINARY, "--port", "0", "--data-dir", dir.path.string(), "--fsync", "never"};
+  {
+    kinesys::test::child_process p(args);
+    auto port = p.wait_for_port();
+    ASSERT_TRUE(port.has_value());
+    ASSERT_EQ(aws_call(*port, "Kinesis_20131202.CreateStream", R"({"StreamName":"k9","ShardCount":1})").status, 200u);
+    ASSERT_EQ(aws_call(*port, "DynamoDB_20120810.CreateTable", R"({"TableName":"k9t","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST"})").status, 200u);
+    for (int i = 0; i < 50; ++i) {
+      ASSERT_EQ(aws_call(*port, "Kinesis_20131202.PutRecord", R"({"StreamName":"k9","Data":")" + b64("n" + std::to_string(i)) + R"(","PartitionKey":"k"})").status, 200u);
+      ASSERT_EQ(aws_call(*port, "DynamoDB_20120810.PutItem", R"({"TableName":"k9t","Item":{"pk":{"S":"i)" + std::to_string(i) + R"("}}})").status, 200u);
+    }
+    p.stop(SIGKILL);  // no graceful flush: only what was acknowledged counts
+  }
+  kinesys::test::child_process again(args);
+  auto port = again.wait_for_port();
+  ASSERT_TRUE(port.has_value());
+  auto it = aws_call(*port, "Kinesis_20131202.GetShardIterator", R"({"StreamName":"k9","ShardId":"shardId-000000000000","ShardIteratorType":"TRIM_HORIZON"})");
+  auto start = it.body.find("\"ShardIterator\":\"") + 17;
+  auto got = aws_call(*port, "Kinesis_20131202.GetRecords", R"({"ShardIterator":")" + it.body.substr(start, it.body.find('"', start) - start) + "\"}");
+  EXPECT_TRUE(has(got, b64("n49"))) << got.body;
+  int records = 0;
+  for (auto pos = got.body.find("\"SequenceNumber\""); pos != std::string::npos; pos = got.body.find("\"SequenceNumber\"", pos + 1)) ++records;
+  EXPECT_EQ(records, 50);
+  auto scan = aws_call(*port, "DynamoDB_20120810.Scan", R"({"TableName":"k9t","Select":"COUNT"})");
+  EXPECT_TRUE(has(scan, "\"Count\":50")) << scan.body;
+}
+
+TEST(local_server, a_large_table_log_is_folded_into_a_snapshot_that_replays)
+{
+  temp_dir dir;
+  local_options o;
+  o.persistence.data_dir = dir.path.string();
+  o.persistence.table_log_bytes = 4096;
+  auto snapshot_exists = [&] {
+    for (auto const& e : fs::recursive_directory_iterator(dir.path))
+      if (e.path().extension() == ".snap") return true;
+    return false;
+  };
+  {
+    local_server server{o};
+    auto port = server.start().value();
+    ASSERT_EQ(aws_call(port, "DynamoDB_20120810.CreateTable", R"({"TableName":"snap","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST"})").status, 200u);
+    for (int i = 0; i < 100; ++i)
+      ASSERT_EQ(aws_call(port, "DynamoDB_20120810.PutItem", R"({"TableName":"snap","Item":{"pk":{"S":"k)" + std::to_string(i % 40) + R"("},"v":{"N":")" + std::to_string(i) + R"("}}})").status, 200u);
+    // Housekeeping runs once a second on the owning core; wait for its result.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (!snapshot_exists() && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));  // polling interval, not synchronisation
+    ASSERT_TRUE(snapshot_exists());
+    ASSERT_EQ(aws_call(port, "DynamoDB_20120810.PutItem", R"({"TableName":"snap","Item":{"pk":{"S":"after"}}})").status, 200u);
+  }
+  local_server again{o};
+  auto port = again.start().value();
+  auto scan = aws_call(port, "DynamoDB_20120810.Scan", R"({"TableName":"snap","Select":"COUNT"})");
+  EXPECT_TRUE(has(scan, "\"Count\":41")) << scan.body;
+  auto item = aws_call(port, "DynamoDB_20120810.GetItem", R"({"TableName":"snap","Key":{"pk":{"S":"k19"}}})");
+  EXPECT_TRUE(has(item, "\"N\":\"99\"")) << item.body;
 }
 
 TEST(local_server, the_binary_prints_its_address_and_stops_on_sigterm)
