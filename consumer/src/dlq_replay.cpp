@@ -99,7 +99,10 @@ asio::awaitable<aws::aws_result<replay_report>> replay_file(aws::kinesis_client&
 asio::awaitable<aws::aws_result<replay_report>> replay_stream(aws::kinesis_client& kinesis, std::string const& from,
                                                               std::string const& to)
 {
-  auto shards = co_await kinesis.list_all_shards(aws::stream_ref{from, {}});
+  // Aggregates are built outside co_await: GCC 12 destroys a braced
+  // temporary inside a co_await expression twice.
+  aws::stream_ref source{from, {}};
+  auto shards = co_await kinesis.list_all_shards(source);
   if (!shards) co_return shards.error();
   replay_report report;
   std::vector<dead_letter> letters;

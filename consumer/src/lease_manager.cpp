@@ -105,7 +105,9 @@ std::vector<lease> lease_manager::leases_to_create(std::vector<engine::aws::shar
 asio::awaitable<engine::aws::aws_result<void>> lease_manager::start()
 {
   if (config_.lease.create_table) {
-    auto r = co_await dynamo_.ensure_table(config_.lease_table(), key_schema{std::string(lease_attribute::key), "S", {}, "S"});
+    // Built outside co_await: GCC 12 destroys braced temporaries there twice.
+    key_schema schema{std::string(lease_attribute::key), "S", {}, "S"};
+    auto r = co_await dynamo_.ensure_table(config_.lease_table(), schema);
     if (!r) co_return r.error();
   }
   co_await sync_shards();
@@ -153,7 +155,8 @@ asio::awaitable<void> lease_manager::sync_loop()
 
 asio::awaitable<void> lease_manager::sync_shards()
 {
-  auto shards = co_await kinesis_.list_all_shards(engine::aws::stream_ref{config_.stream, {}});
+  engine::aws::stream_ref stream{config_.stream, {}};
+  auto shards = co_await kinesis_.list_all_shards(stream);
   if (!shards) {
     log_warn("ListShards failed: ", shards.error().describe());
     co_return;

@@ -142,8 +142,8 @@ struct service::impl {
   {
     for (auto const& t : mapper->tables()) {
       if (!t.create_if_missing) continue;
-      auto r = co_await contexts[0]->admin.ensure_table(
-          t.name, key_schema{t.hash_key, t.hash_key_type, t.range_key, t.range_key_type});
+      key_schema schema{t.hash_key, t.hash_key_type, t.range_key, t.range_key_type};
+      auto r = co_await contexts[0]->admin.ensure_table(t.name, schema);
       if (!r) {
         fail("table " + t.name + ": " + r.error().describe());
         co_return finish_now();
@@ -179,11 +179,13 @@ struct service::impl {
     healthy = false;
     if (http) http->stop();
     if (signals) signals->cancel();
-    auto close = [this]() -> asio::awaitable<void> {
-      if (sink) co_await sink->close();
-      cores->stop();
-    };
-    asio::co_spawn(contexts[0]->ex, close(), asio::detached);
+    asio::co_spawn(contexts[0]->ex, close_all(), asio::detached);
+  }
+
+  asio::awaitable<void> close_all()
+  {
+    if (sink) co_await sink->close();
+    cores->stop();
   }
 
   void wait_signal()

@@ -103,17 +103,16 @@ asio::awaitable<void> shard_worker::run()
     if (shard_end_ && pending_ == 0) {
       // Children may start only now: everything of the parent is finished
       // and SHARD_END is recorded before anyone can take them.
-      auto ec = co_await lease_checkpoint(std::string(sentinel::shard_end), 0, children_);
+      std::string end_marker(sentinel::shard_end);
+      auto ec = co_await lease_checkpoint(end_marker, 0, children_);
       if (!ec) {
         log_info("shard ", lease_.key, ": reached SHARD_END, children ", children_.size());
         co_await release_lease(false);
-        co_await asio::co_spawn(
-            shared_.lease_core,
-            [&leases = shared_.leases]() -> asio::awaitable<void> {
-              leases.request_sync();
-              co_return;
-            },
-            asio::use_awaitable);
+        auto sync = [&leases = shared_.leases]() -> asio::awaitable<void> {
+          leases.request_sync();
+          co_return;
+        };
+        co_await asio::co_spawn(shared_.lease_core, std::move(sync), asio::use_awaitable);
       }
     } else if (drain_) {
       co_await release_lease(true);
@@ -315,7 +314,8 @@ asio::awaitable<bool> shard_worker::accept(std::shared_ptr<aws::get_records_resu
   wake_.notify();
   for (auto t : unmappable) {
     auto reason = slot(t).owned_data;
-    co_await dead_letter(std::vector<ticket>(1, t), dead_letter_reason::unmappable, reason, 0);
+    std::vector<ticket> one_record(1, t);
+    co_await dead_letter(one_record, dead_letter_reason::unmappable, reason, 0);
   }
   co_return true;
 }
@@ -393,22 +393,24 @@ asio::awaitable<void> shard_worker::checkpoint_loop()
 asio::awaitable<boost::system::error_code> shard_worker::lease_checkpoint(std::string value, std::uint64_t sub,
                                                                          std::optional<std::vector<std::string>> children)
 {
-  co_return co_await asio::co_spawn(
-      shared_.lease_core,
-      [&leases = shared_.leases, key = lease_.key, value = std::move(value), sub,
-       children = std::move(children)]() mutable -> asio::awaitable<boost::system::error_code> {
-        co_return co_await leases.checkpoint(key, std::move(value), sub, std::move(children));
-      },
-      asio::use_awaitable);
+  // Every lambda handed to co_spawn inside a co_await is a named local:
+  // GCC 12 destroys a closure temporary in a co_await expression twice.
+  auto op = [&leases = shared_.leases, key = lease_.key, value = std::move(value), sub,
+             children = std::move(children)]() mutable -> asio::awaitable<boost::system::error_code> {
+    co_return co_await leases.checkpoint(key, std::move(value), sub, std::move(children));
+  };
+  auto ec = co_await asio::co_spawn(shared_.lease_core, std::move(op), asio::use_awaitable);
+  co_return ec;
 }
 
 asio::awaitable<boost::system::error_code> shard_worker::lease_reserve(stream_position const& high_water)
 {
-  co_return co_await asio::co_spawn(
-      shared_.lease_core,
-      [&leases = shared_.leases, key = lease_.key, hw = high_water.encode()]() mutable
-      -> asio::awaitable<boost::system::error_code> { co_return co_await leases.reserve(key, std::move(hw)); },
-      asio::use_awaitable);
+  auto op = [&leases = shared_.leases, key = lease_.key,
+             hw = high_water.encode()]() mutable -> asio::awaitable<boost::system::error_code> {
+    co_return co_await leases.reserve(key, std::move(hw));
+  };
+  auto ec = co_await asio::co_spawn(shared_.lease_core, std::move(op), asio::use_awaitable);
+  co_return ec;
 }
 
 asio::awaitable<void> shard_worker::release_lease(bool final_checkpoint)
@@ -419,12 +421,10 @@ asio::awaitable<void> shard_worker::release_lease(bool final_checkpoint)
     value = std::string(t->sequence());
     sub = t->sub_sequence();
   }
-  auto ec = co_await asio::co_spawn(
-      shared_.lease_core,
-      [&leases = shared_.leases, key = lease_.key, value, sub]() -> asio::awaitable<boost::system::error_code> {
-        co_return co_await leases.release(key, value, sub);
-      },
-      asio::use_awaitable);
+  auto op = [&leases = shared_.leases, key = lease_.key, value, sub]() -> asio::awaitable<boost::system::error_code> {
+    co_return co_await leases.release(key, value, sub);
+  };
+  auto ec = co_await asio::co_spawn(shared_.lease_core, std::move(op), asio::use_awaitable);
   if (ec) log_warn("shard ", lease_.key, ": release failed: ", ec.message());
 }
 

@@ -139,12 +139,10 @@ asio::awaitable<void> shard_worker::dead_letter(std::vector<ticket> const& recor
       // checkpoint cannot pass it: keep trying (a full disk is an operator's
       // problem, not a reason to lose the record).
       for (unsigned attempt = 1;; ++attempt) {
-        auto ec = co_await asio::co_spawn(
-            shared_.dead_letters->executor(),
-            [sink = shared_.dead_letters, d]() -> asio::awaitable<boost::system::error_code> {
-              co_return co_await sink->write(d);
-            },
-            asio::use_awaitable);
+        auto op = [sink = shared_.dead_letters, d]() -> asio::awaitable<boost::system::error_code> {
+          co_return co_await sink->write(d);
+        };
+        auto ec = co_await asio::co_spawn(shared_.dead_letters->executor(), std::move(op), asio::use_awaitable);
         if (!ec || handle_->lost.load(std::memory_order_acquire)) break;
         co_await backoff(attempt, engine::failure_class::transient);
       }
@@ -267,7 +265,8 @@ asio::awaitable<void> shard_worker::put_unconditional(std::uint32_t table, std::
     for (auto* g : pending) {
       auto last = g->records.back();
       g->records.pop_back();
-      co_await dead_letter(std::vector<ticket>(1, last), dead_letter_reason::write_rejected, e.describe(), g->attempts + 1);
+      std::vector<ticket> one_record(1, last);
+      co_await dead_letter(one_record, dead_letter_reason::write_rejected, e.describe(), g->attempts + 1);
       // The key's previous state in this group is still worth writing.
       if (!g->records.empty()) co_await put_conditional(table, *g);
     }
@@ -319,7 +318,8 @@ asio::awaitable<void> shard_worker::put_conditional(std::uint32_t table, group& 
     }
     auto last = g.records.back();
     g.records.pop_back();
-    co_await dead_letter(std::vector<ticket>(1, last), dead_letter_reason::write_rejected, g.last_error, g.attempts + 1);
+    std::vector<ticket> one_record(1, last);
+    co_await dead_letter(one_record, dead_letter_reason::write_rejected, g.last_error, g.attempts + 1);
     g.attempts = 0;
   }
 }
