@@ -35,7 +35,7 @@ protected:
     EXPECT_TRUE(a.ok()) << a.body;
     std::vector<std::string> out;
     if (!a.ok()) return out;
-    for (auto it : a["Items"].get_array().value()) out.push_back(str(it["ts"]["N"]));
+    for (auto it : simdjson::dom::array(a["Items"].get_array().value())) out.push_back(str(it["ts"]["N"]));
     return out;
   }
   local_model m;
@@ -181,7 +181,7 @@ TEST_F(dynamo_api, query_pages_with_limit_and_exclusive_start_key)
                                    (start.empty() ? "" : R"(,"ExclusiveStartKey":)" + start) + "}");
     ASSERT_TRUE(a.ok()) << a.body;
     ++pages;
-    for (auto it : a["Items"].get_array().value()) all.push_back(str(it["ts"]["N"]));
+    for (auto it : simdjson::dom::array(a["Items"].get_array().value())) all.push_back(str(it["ts"]["N"]));
     auto lek = a["LastEvaluatedKey"];
     if (lek.error()) break;
     start = simdjson::minify(lek.value());

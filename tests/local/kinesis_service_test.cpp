@@ -115,7 +115,7 @@ TEST_F(kinesis_api, put_records_at_three_times_a_shards_record_rate_fails_two_th
     auto a = m.kinesis("PutRecords", put_records_body("t", 500, 10));
     ASSERT_TRUE(a.ok()) << a.body;
     failed += int64_t(a["FailedRecordCount"]);
-    for (auto r : a["Records"].get_array().value()) {
+    for (auto r : simdjson::dom::array(a["Records"].get_array().value())) {
       std::string_view code;
       if (!r["ErrorCode"].get(code)) {
         EXPECT_EQ(code, "ProvisionedThroughputExceededException");
@@ -361,11 +361,11 @@ TEST_F(kinesis_api, list_shards_pages_with_next_token)
   auto both = m.kinesis("ListShards", R"({"StreamName":"ls","NextToken":")" + token + "\"}");
   EXPECT_EQ(both.error_type, "InvalidArgumentException");
   std::set<std::string> seen;
-  for (auto s : first["Shards"].get_array().value()) seen.insert(str(s["ShardId"]));
+  for (auto s : simdjson::dom::array(first["Shards"].get_array().value())) seen.insert(str(s["ShardId"]));
   while (!token.empty()) {
     auto page = m.kinesis("ListShards", R"({"NextToken":")" + token + R"(","MaxResults":2})");
     ASSERT_TRUE(page.ok()) << page.body;
-    for (auto s : page["Shards"].get_array().value()) seen.insert(str(s["ShardId"]));
+    for (auto s : simdjson::dom::array(page["Shards"].get_array().value())) seen.insert(str(s["ShardId"]));
     token = str(page["NextToken"]);
   }
   EXPECT_EQ(seen.size(), 5u);

@@ -19,7 +19,9 @@ struct answer {
   std::shared_ptr<simdjson::dom::parser> parser;
 
   bool ok() const { return status == 200; }
-  /// The member, or an error result when absent (no exception).
+  /// The member, or an error result when absent (no exception). Copy a
+  /// value() out before iterating it: simdjson's value() on a temporary
+  /// result returns a reference into that temporary.
   simdjson::simdjson_result<simdjson::dom::element> operator[](std::string_view key) const { return json[key]; }
   std::string message() const
   {

@@ -30,7 +30,7 @@ outcome<void> dynamo_service::handle(std::string_view op, json_in::object& req, 
 
 table* dynamo_service::find_table(std::string_view name) noexcept
 {
-  auto it = tables_.find(std::string(name));
+  auto it = tables_.find(name);
   return it == tables_.end() ? nullptr : it->second.get();
 }
 
@@ -204,7 +204,7 @@ outcome<std::shared_ptr<T const>> dynamo_service::cached(cache<T>& c, std::strin
   // Consumers send the same few expressions over and over: parse each
   // text once per core. The bound keeps a client that generates
   // expressions from growing the cache forever.
-  if (auto it = c.find(std::string(text)); it != c.end()) return it->second;
+  if (auto it = c.find(text); it != c.end()) return it->second;
   auto result = parse(text);
   if (auto* err = std::get_if<expr::parse_error>(&result))
     return api_error{errc::validation, "Invalid " + std::string(kind) + ": " + err->message};

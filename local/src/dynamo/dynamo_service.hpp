@@ -117,13 +117,13 @@ private:
   void write_description(json_out& out, table const& t, std::string_view status) const;
 
   template <class T>
-  using cache = std::unordered_map<std::string, std::shared_ptr<T const>>;
+  using cache = std::unordered_map<std::string, std::shared_ptr<T const>, string_hash, std::equal_to<>>;
   template <class T, class Parse>
   outcome<std::shared_ptr<T const>> cached(cache<T>& c, std::string_view text, std::string_view kind, Parse parse);
 
   service_context ctx_;
   observer* observer_ = nullptr;
-  std::unordered_map<std::string, std::unique_ptr<table>> tables_;
+  std::unordered_map<std::string, std::unique_ptr<table>, string_hash, std::equal_to<>> tables_;
   cache<expr::condition> conditions_;
   cache<expr::update> updates_;
   cache<expr::projection> projections_;

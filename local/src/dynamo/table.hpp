@@ -11,10 +11,15 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <unordered_map>
+#include <boost/unordered/unordered_flat_map.hpp>
 #include <vector>
 
 namespace kinesys::local::dynamo {
+
+struct string_hash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
 
 struct key_attribute {
   std::string name;
@@ -75,7 +80,10 @@ public:
   void configure_capacity(double burst_seconds, std::int64_t now_ns);
 
 private:
-  std::unordered_map<std::string, partition> partitions_;
+  // Open addressing: one probe in a flat array instead of a node chase per
+  // lookup (the hot path of every item call). Partitions move on rehash,
+  // but their items are map nodes, so pointers to items stay valid.
+  boost::unordered_flat_map<std::string, partition, string_hash, std::equal_to<>> partitions_;
   std::size_t item_count_ = 0;
   std::uint64_t size_bytes_ = 0;
   mutable std::vector<std::string const*> scan_order_;
