@@ -7,6 +7,7 @@
 #include <boost/system/system_error.hpp>
 #include <boost/throw_exception.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -287,7 +288,13 @@ config_result parse_config(std::string_view toml_text, std::string_view source,
   top.finish();
   if (c.routing.mode == routing_mode::all && c.routing.table.empty() && c.tables.size() == 1)
     c.routing.table = c.tables.begin()->first;
-  if (problems.empty()) validate(c, problems);
+  // Cross-key checks run even after a read problem, so one run reports
+  // everything; a key already reported is not reported twice.
+  std::vector<config_problem> semantic;
+  validate(c, semantic);
+  for (auto& p : semantic)
+    if (std::none_of(problems.begin(), problems.end(), [&](auto const& q) { return q.key == p.key; }))
+      problems.push_back(std::move(p));
   if (!problems.empty()) return config_errors{std::move(problems)};
   return c;
 }

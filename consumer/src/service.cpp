@@ -34,7 +34,7 @@ struct service::impl {
   consumer_config config;
   service_options options;
   std::string worker_id;
-  std::optional<engine::core_set> cores;
+  std::unique_ptr<engine::core_set> cores;
   std::vector<std::unique_ptr<detail::core_context>> contexts;
   std::unique_ptr<record_mapper> mapper;
   std::vector<std::unique_ptr<pacer>> pacers;
@@ -52,15 +52,23 @@ struct service::impl {
   std::atomic<bool> healthy{false};
   std::atomic<bool> stop_requested{false};
   std::atomic<bool> running{false};
+  std::atomic<bool> finished{false};  // close_all ran: the stop was orderly
   mutable std::mutex error_mutex;
   std::string error;
 
+  bool clean_exit = true;
+
   ~impl()
   {
-    // The contexts go first: destroying them destroys suspended coroutine
-    // frames, whose locals still refer to the clients and the registry.
+    // (service::~service does not destroy an impl whose cores were stopped
+    // by force.) Nothing runs any more (the cores ran out of work): I/O objects go
+    // while their contexts still exist, the contexts last.
     signals.reset();
     http.reset();
+    sink.reset();
+    leases.reset();
+    workers.clear();
+    contexts.clear();
     cores.reset();
   }
 
@@ -185,6 +193,7 @@ struct service::impl {
   asio::awaitable<void> close_all()
   {
     if (sink) co_await sink->close();
+    finished = true;
     cores->stop();
   }
 
@@ -217,7 +226,13 @@ service::service(consumer_config config, service_options options) : impl_(std::m
   impl_->worker_id = impl_->config.worker_id.empty() ? default_worker_id() : impl_->config.worker_id;
 }
 
-service::~service() = default;
+service::~service()
+{
+  // Cores stopped by force leave suspended coroutines that refer to
+  // everything the service owns; destroying it would touch freed memory.
+  // Only a process on its way out gets here: let it reclaim the memory.
+  if (!impl_->clean_exit) (void)impl_.release();
+}
 
 int service::run()
 {
@@ -244,7 +259,7 @@ int service::run()
   }
 
   try {
-    m.cores.emplace(engine::core_set_options{
+    m.cores = std::make_unique<engine::core_set>(engine::core_set_options{
         .cores = c.cores, .handle_signals = false, .shutdown_grace = c.shutdown_timeout + std::chrono::seconds(5)});
     engine::http_client_options http;
     http.connect_timeout = c.aws.connect_timeout;
@@ -312,7 +327,11 @@ int service::run()
   m.running = true;
   m.cores->spawn(0, [&m] { return m.main_loop(); });
   if (m.stop_requested.load()) m.request_stop();
-  m.cores->run();
+  m.cores->start();
+  m.cores->join();
+  // join() forces the cores to stop after the grace period; then suspended
+  // coroutines remain (see ~impl).
+  m.clean_exit = m.finished.load();
   m.running = false;
   return m.error.empty() ? 0 : 1;
 }

@@ -54,6 +54,7 @@ shard_worker::shard_worker(shared_context& shared, core_context& core, acquired_
       lease_(std::move(acquired.state)),
       handle_(std::move(acquired.handle)),
       metrics_(shared.metrics.shard(lease_.key)),
+      merge_attrs_(shared.attrs.for_shard(lease_.key)),
       schedulers_(shared.mapper.tables().size()),
       dedup_(shared.config.dedup.window_keys),
       wake_(core.ex),

@@ -141,6 +141,8 @@ private:
   lease lease_;
   std::shared_ptr<lease_handle> handle_;
   std::shared_ptr<shard_metrics> metrics_;
+  /// merge mode's bookkeeping attributes, one set per shard (see write_plan.hpp).
+  write_attributes merge_attrs_;
   std::optional<stream_position> resume_after_;     ///< checkpointed: skip records at or below
   std::optional<stream_position> conditional_through_;  ///< a previous owner may have written up to here
   std::optional<stream_position> reserved_;         ///< our high-water mark

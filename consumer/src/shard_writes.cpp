@@ -344,7 +344,7 @@ asio::awaitable<void> shard_worker::merge(std::uint32_t table, std::vector<ticke
     std::vector<planned_record> group;
     group.reserve(records.size());
     for (auto t : records) group.push_back(planned(t));
-    auto w = plan_merge(tc, shared_.attrs, group, guard);
+    auto w = plan_merge(tc, merge_attrs_, group, guard);
     if (!w) {
       // A counter sum beyond 38 digits: write smaller groups.
       if (records.size() > 1) co_return co_await split();
@@ -376,7 +376,7 @@ asio::awaitable<void> shard_worker::merge(std::uint32_t table, std::vector<ticke
         co_await backoff(attempts, engine::failure_class::transient);
         continue;
       }
-      auto marks = marks_of(shared_.attrs, stored->has_value() ? &**stored : nullptr);
+      auto marks = marks_of(merge_attrs_, stored->has_value() ? &**stored : nullptr);
       auto keep = not_yet_applied(group, marks);
       std::vector<ticket> rest, done;
       std::size_t k = 0;

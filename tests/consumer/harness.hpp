@@ -6,6 +6,7 @@
 // for an outcome with a deadline.
 #include <kinesys/consumer.hpp>
 
+#include <kinesys/detail/codecs/hash_key.hpp>
 #include <kinesys/detail/codecs/kpl_aggregation.hpp>
 #include <kinesys/detail/engine/aws/kinesis_client.hpp>
 #include <kinesys/detail/engine/core_set.hpp>
@@ -170,26 +171,36 @@ public:
       std::vector<std::string> blobs;
       std::vector<std::string> keys;
       if (aggregate) {
-        codecs::aggregator agg;
-        std::vector<codecs::tag> tags;
-        std::string first_key;
-        auto flush = [&] {
-          if (agg.empty()) return;
-          blobs.emplace_back(agg.finish());
-          keys.push_back(first_key);
-          agg.reset();
+        // Like the KPL and kinesys::producer: user records are aggregated per
+        // shard (the one their partition key hashes to), so every copy of a
+        // record lands on the shard that owns its key.
+        aws::stream_ref ref{stream, {}};
+        auto shards = (co_await kinesis_.list_all_shards(ref)).value();
+        std::vector<aws::shard> open;
+        for (auto const& s : shards)
+          if (s.open()) open.push_back(s);
+        std::vector<codecs::aggregator> aggs(open.size());
+        std::vector<std::string> first_key(open.size());
+        auto flush = [&](std::size_t i) {
+          if (aggs[i].empty()) return;
+          blobs.emplace_back(aggs[i].finish());
+          keys.push_back(first_key[i]);
+          aggs[i].reset();
         };
         for (auto const& r : records) {
+          auto h = codecs::hash_key_of(r.partition_key);
+          std::size_t i = 0;
+          while (i + 1 < open.size() && !open[i].hash_key_range.contains(h)) ++i;
           codecs::tag t{"ks", std::string_view(r.stamp)};
           codecs::user_record u{r.partition_key, {}, r.data, {}};
           if (!r.stamp.empty()) u.tags = std::span<codecs::tag const>(&t, 1);
-          if (agg.count() >= 20 || !agg.try_add(u)) {
-            flush();
-            agg.try_add(u);
+          if (aggs[i].count() >= 20 || !aggs[i].try_add(u)) {
+            flush(i);
+            aggs[i].try_add(u);
           }
-          if (agg.count() == 1) first_key = r.partition_key;
+          if (aggs[i].count() == 1) first_key[i] = r.partition_key;
         }
-        flush();
+        for (std::size_t i = 0; i < aggs.size(); ++i) flush(i);
       } else {
         for (auto const& r : records) {
           blobs.push_back(r.data);

@@ -137,5 +137,16 @@ file = ")" + (dir.path / "dlq.ndjson").string() + "\"\n")
     }
     return true;
   };
-  ASSERT_TRUE(t::eventually(matches));
+  bool ok = t::eventually(matches);
+  if (!ok) {
+    auto cmd = "curl -s http://127.0.0.1:" + std::to_string(consumer.get().metrics_port()) + "/metrics | grep -v '^#'";
+    (void)std::system(cmd.c_str());
+  }
+  if (!ok)
+    for (auto const& it : c.scan("click_totals")) {
+      auto id = t::string_attr(it, "id");
+      ADD_FAILURE() << id << ": n " << t::string_attr(it, "n") << " (expected " << expected_n[id] << "), events "
+                    << t::string_attr(it, "events") << " (expected " << expected_events[id] << ")";
+    }
+  EXPECT_TRUE(ok);
 }

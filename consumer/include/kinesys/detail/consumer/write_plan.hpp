@@ -20,6 +20,12 @@
 //        with `#pos = :stored` (compare-and-set). So each record's ADD lands
 //        exactly once whatever the grouping.
 //
+// merge keeps these marks per shard (write_attributes::for_shard): every
+// record must be applied once, and records of one key may come from several
+// shards (an aggregate holds many partition keys; a payload field need not
+// follow the partition key), whose positions do not order each other. put
+// keeps one position per item: "latest state" means the highest position.
+//
 // Producer retries duplicate a user record at a *new* position; the
 // producer's stamp (producer id, sequence per partition key) identifies it.
 // The in-memory dedup window drops most; for one that crosses a restart,
@@ -64,6 +70,12 @@ struct write_attributes {
   static write_attributes from(consumer_config const& c)
   {
     return {c.write.position_attribute, c.write.stamp_attribute, c.write.stamp_sequence_attribute};
+  }
+  /// merge mode keeps its marks per shard: "<name>:<shard id>".
+  write_attributes for_shard(std::string_view shard_id) const
+  {
+    auto suffix = ":" + std::string(shard_id);
+    return {position + suffix, stamp + suffix, stamp_sequence + suffix};
   }
 };
 
