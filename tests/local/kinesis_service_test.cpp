@@ -412,3 +412,34 @@ TEST_F(kinesis_api, shard_limit_is_enforced_account_wide)
 
 }  // namespace
 }  // namespace kinesys::local::test
+
+#include "common/base64_check.hpp"
+
+namespace kinesys::local::test {
+namespace {
+
+TEST(base64_check, accepts_exactly_the_canonical_encodings)
+{
+  for (std::string bytes : {std::string(), std::string("a"), std::string("ab"), std::string("abc"), std::string("\xff\x00\x10", 3)}) {
+    auto text = codecs::base64_encode(bytes);
+    EXPECT_EQ(base64_decoded_length(text), bytes.size()) << text;
+  }
+  EXPECT_FALSE(base64_decoded_length("QR=="));   // unused bits set
+  EXPECT_EQ(base64_decoded_length("QUI="), 2u);  // "AB"
+  EXPECT_FALSE(base64_decoded_length("QUJ="));   // stray bits after "AB"
+  EXPECT_FALSE(base64_decoded_length("QQ="));    // length
+  EXPECT_FALSE(base64_decoded_length("Q Q="));
+  EXPECT_FALSE(base64_decoded_length("Q=Q="));
+  EXPECT_FALSE(base64_decoded_length("QUJD\n"));
+}
+
+TEST_F(kinesis_api, refuses_data_that_is_not_canonical_base64)
+{
+  ASSERT_TRUE(create("b64", 1).ok());
+  EXPECT_EQ(m.kinesis("PutRecord", R"({"StreamName":"b64","Data":"QR==","PartitionKey":"k"})").error_type, "SerializationException");
+  EXPECT_EQ(m.kinesis("PutRecords", R"({"StreamName":"b64","Records":[{"Data":"@@@@","PartitionKey":"k"}]})").error_type,
+            "SerializationException");
+}
+
+}  // namespace
+}  // namespace kinesys::local::test

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 namespace kinesys::local::dynamo {
 namespace {
 
@@ -68,6 +70,26 @@ TEST(dynamo_number, adds_and_subtracts_exactly)
   EXPECT_EQ(sum("1E40", "0.1"), "error: Attempting to store more than 38 significant digits in a Number");
   auto d = number::subtract(*number::parse("10"), *number::parse("0.5"));
   EXPECT_EQ(d->to_string(), "9.5");
+}
+
+}  // namespace
+}  // namespace kinesys::local::dynamo
+
+namespace kinesys::local::dynamo {
+namespace {
+
+TEST(dynamo_number, the_canonical_fast_path_agrees_with_the_full_parse)
+{
+  for (std::string t : std::vector<std::string>{"0", "-0", "7", "-7", "10", "1.5", "-1.25", "0.001", "-0.5", "1.50", "007", "0.0", "12.",
+                        "123456789012345678901234567890123456789", "12345678901234567890123456789012345678",
+                        "0." + std::string(129, '0') + "1", "0." + std::string(130, '0') + "1", "1" + std::string(125, '0'),
+                        "1" + std::string(126, '0'), "99.990", "5e3", "+5"}) {
+    auto fast = canonical_number(t);
+    auto full = number::parse(t);
+    ASSERT_EQ(static_cast<bool>(fast), static_cast<bool>(full)) << t;
+    if (full) EXPECT_EQ(*fast, full->to_string()) << t;
+    else EXPECT_EQ(fast.error().message, full.error().message) << t;
+  }
 }
 
 }  // namespace

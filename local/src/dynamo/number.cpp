@@ -210,8 +210,44 @@ outcome<number> number::subtract(number const& a, number const& b)
   return add(a, nb);
 }
 
+namespace {
+
+// True when `t` is already what to_string() would print: an optional '-',
+// an integer part without leading zeros, an optional fraction not ending
+// in '0', at most 38 digits and no exponent. Most numbers clients send look
+// like this, and they skip the full parse.
+bool already_canonical(std::string_view t) noexcept
+{
+  std::size_t i = 0;
+  if (i < t.size() && t[i] == '-') ++i;
+  std::size_t const int_start = i;
+  while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i;
+  std::size_t const int_len = i - int_start;
+  if (int_len == 0 || (int_len > 1 && t[int_start] == '0')) return false;
+  std::size_t digits = int_len;
+  bool const zero_int = int_len == 1 && t[int_start] == '0';
+  if (i < t.size()) {
+    if (t[i] != '.') return false;
+    std::size_t const frac_start = ++i;
+    while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i;
+    if (i != t.size() || i == frac_start || t[i - 1] == '0') return false;
+    // "0.00012": leading fraction zeros are not significant digits.
+    std::size_t lead = 0;
+    if (zero_int)
+      while (frac_start + lead < i && t[frac_start + lead] == '0') ++lead;
+    digits = (zero_int ? 0 : int_len) + (i - frac_start - lead);
+    if (zero_int && lead >= 130) return false;  // let the full parse judge the range
+  } else if (zero_int && t[0] == '-') {
+    return false;  // "-0" prints as "0"
+  }
+  return digits <= 38 && int_len <= 126;
+}
+
+}  // namespace
+
 outcome<std::string> canonical_number(std::string_view text)
 {
+  if (already_canonical(text)) return std::string(text);
   auto n = number::parse(text);
   if (!n) return n.error();
   return n->to_string();

@@ -1,8 +1,8 @@
 // The data plane: PutRecord(s), GetShardIterator, GetRecords.
 #include "kinesis/kinesis_service.hpp"
 #include "kinesis/sequence.hpp"
+#include "common/base64_check.hpp"
 
-#include <kinesys/detail/codecs/base64.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -15,8 +15,6 @@ struct put_entry {
   std::string_view data_b64;
   std::string_view partition_key;
   std::string_view explicit_hash_key;
-  std::size_t decoded_offset = 0;  // into the request's decode buffer
-  std::size_t decoded_size = 0;
   bool has_data = false, has_key = false, has_ehk = false;
 };
 
@@ -179,8 +177,7 @@ outcome<void> kinesis_service::put_record(json_in::object& req, json_out& out)
   } else {
     hash = partition_key_hash(e.partition_key);
   }
-  scratch_.clear();
-  if (!codecs::base64_decode(scratch_, e.data_b64))
+  if (!base64_decoded_length(e.data_b64))
     return json_in::serialization("Base64 encoded value of 'Data' is not valid base64");
   shard& sh = s->route(hash);
   std::int64_t const now_ns = ctx_.now_ns();
@@ -190,7 +187,7 @@ outcome<void> kinesis_service::put_record(json_in::object& req, json_out& out)
     sh.write_records.try_take(1, now_ns);
     sh.write_bytes.try_take(static_cast<double>(size), now_ns);
   }
-  std::uint64_t pos = sh.records.append(e.partition_key, scratch_, ctx_.now_ms());
+  std::uint64_t pos = sh.records.append(e.partition_key, e.data_b64, ctx_.now_ms());
   if (observer_) observer_->record_appended(*s, sh, sh.records.at(pos));
   out.begin_object();
   out.key("ShardId").string(shard_id(sh.ordinal));
@@ -261,17 +258,12 @@ outcome<void> kinesis_service::put_records(json_in::object& req, json_out& out)
   // first record is written: hash keys (AWS refuses the request for one
   // out-of-range ExplicitHashKey) and the base64 of every Data.
   thread_local std::vector<u128> hashes;
-  thread_local std::string decoded;
   hashes.clear();
-  decoded.clear();
-  decoded.reserve(total);
   for (std::size_t i = 0; i < entries.size(); ++i) {
     put_entry& e = entries[i];
-    e.decoded_offset = decoded.size();
-    if (!codecs::base64_decode(decoded, e.data_b64))
+    if (!base64_decoded_length(e.data_b64))
       return json_in::serialization("Base64 encoded value of 'Records." + std::to_string(i + 1) +
                                     ".Data' is not valid base64");
-    e.decoded_size = decoded.size() - e.decoded_offset;
     if (e.has_ehk) {
       auto h = parse_u128(e.explicit_hash_key);
       if (!h)
@@ -314,8 +306,8 @@ outcome<void> kinesis_service::put_records(json_in::object& req, json_out& out)
       out.end_object();
       continue;
     }
-    std::uint64_t pos =
-        sh.records.append(e.partition_key, std::string_view(decoded).substr(e.decoded_offset, e.decoded_size), now_ms);
+    // Stored as the (validated, canonical) base64 text it arrived as.
+    std::uint64_t pos = sh.records.append(e.partition_key, e.data_b64, now_ms);
     if (observer_) observer_->record_appended(*s, sh, sh.records.at(pos));
     out.begin_object();
     out.key("SequenceNumber").begin_string();
@@ -523,7 +515,7 @@ outcome<void> kinesis_service::get_records(json_in::object& req, json_out& out)
   out.key("Records").begin_array();
   for (; pos < end && count < limit; ++pos, ++count) {
     record_view r = records.at(pos);
-    std::size_t const size = r.data.size() + r.partition_key.size();
+    std::size_t const size = decoded_size(r.data) + r.partition_key.size();
     if (count > 0 && bytes + size > byte_cap) break;
     bytes += size;
     out.begin_object();
@@ -532,7 +524,7 @@ outcome<void> kinesis_service::get_records(json_in::object& req, json_out& out)
     out.end_string();
     out.key("ApproximateArrivalTimestamp").epoch_seconds(r.arrival_ms);
     out.key("Data").begin_string();
-    codecs::base64_encode(buf, r.data);
+    buf.append(r.data);  // kept in base64, the form it travels in
     out.end_string();
     out.key("PartitionKey").string(r.partition_key);
     out.end_object();

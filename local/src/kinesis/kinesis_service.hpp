@@ -97,7 +97,6 @@ private:
   std::shared_ptr<stream_catalog> catalog_;
   observer* observer_ = nullptr;
   std::unordered_map<std::string, std::unique_ptr<stream>, string_hash, std::equal_to<>> streams_;
-  std::string scratch_;
 };
 
 /// Checks a stream name as AWS does (1..128 of [a-zA-Z0-9_.-]); adds the

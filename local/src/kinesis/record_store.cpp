@@ -15,7 +15,14 @@ std::uint64_t record_store::append(std::string_view partition_key, std::string_v
   std::size_t const need = partition_key.size() + data.size();
   if (chunks_.empty() || chunks_.back().capacity - chunks_.back().used < need) {
     std::size_t cap = std::max(chunk_bytes_, need);
-    chunks_.push_back(chunk{std::make_unique<char[]>(cap), cap, 0});
+    if (spare_.bytes && spare_.capacity >= cap) {
+      spare_.used = 0;
+      chunks_.push_back(std::move(spare_));
+      spare_ = chunk{};
+    } else {
+      // Not value-initialised: every byte is written before it is read.
+      chunks_.push_back(chunk{std::make_unique_for_overwrite<char[]>(cap), cap, 0});
+    }
   }
   chunk& c = chunks_.back();
   char* dst = c.bytes.get() + c.used;
@@ -62,6 +69,7 @@ void record_store::pop_front_entry()
                                                    : entries_.front().chunk;
   (void)chunk_seq;
   while (first_chunk_ < keep_from) {
+    if (!spare_.bytes || chunks_.front().capacity > spare_.capacity) spare_ = std::move(chunks_.front());
     chunks_.pop_front();
     ++first_chunk_;
   }

@@ -16,6 +16,8 @@ namespace kinesys::local::kinesis {
 struct record_view {
   std::uint64_t position;
   std::string_view partition_key;
+  /// As stored by the caller; kinesis_service keeps Data in its (canonical)
+  /// base64 form, the form it arrives and leaves in.
   std::string_view data;
   std::int64_t arrival_ms;
 };
@@ -77,6 +79,10 @@ private:
 
   std::deque<entry> entries_;
   std::deque<chunk> chunks_;
+  // One released chunk kept for reuse: a shard that is trimmed as fast as
+  // it is written (retention, memory cap) then recycles its memory instead
+  // of faulting in fresh pages for every chunk.
+  chunk spare_;
   std::uint32_t first_chunk_ = 0;  // sequence number of chunks_.front()
   std::uint64_t first_ = 0;
   std::uint64_t bytes_ = 0;
