@@ -20,6 +20,8 @@
 #include "peers.hpp"
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
 
 #include <gtest/gtest.h>
@@ -226,6 +228,9 @@ public:
           for (std::size_t k = ok; k < n; ++k)
             if (r.records[k].ok()) throw std::runtime_error("test put: out-of-order partial failure");
           i += ok;
+          // Throttled by the shard's 1,000 records/s: wait for the budget.
+          boost::asio::steady_timer pause(co_await boost::asio::this_coro::executor, 100ms);
+          co_await pause.async_wait(boost::asio::use_awaitable);
           continue;
         }
         i += n;

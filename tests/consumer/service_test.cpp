@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <kinesys/detail/codecs/base64.hpp>
+
 #include <set>
 
 namespace kc = kinesys::consumer;
@@ -38,9 +40,11 @@ std::map<std::string, std::string> values_by_id(std::vector<kinesys::codecs::ite
 
 }  // namespace
 
-TEST(service, writes_the_latest_state_of_every_key_in_put_mode)
+namespace {
+
+void put_mode_writes_latest_state(t::backend const& backend)
 {
-  START_BACKEND(b);
+  auto const* b = &backend;
   t::client c(*b);
   c.create_stream("orders", 2);
   c.put("orders", numbered("k", 30, 10));
@@ -68,6 +72,23 @@ file = ")" + (dir.path / "dlq.ndjson").string() + "\"\n")
   EXPECT_EQ(consumer.stop(), 0);
   // A clean stop releases the leases.
   for (auto const& l : c.leases("orders-app")) EXPECT_TRUE(l.owner.empty()) << l.key << " still owned by " << l.owner;
+}
+
+}  // namespace
+
+TEST(service, writes_the_latest_state_of_every_key_in_put_mode)
+{
+  START_BACKEND(b);
+  put_mode_writes_latest_state(*b);
+}
+
+TEST(service, writes_the_latest_state_of_every_key_against_kinesalite_and_dynalite)
+{
+  KINESYS_REQUIRE_PEERS();
+  std::string why_not;
+  auto b = t::backend::start(why_not, /*prefer_peers=*/true);
+  if (!b) GTEST_SKIP() << why_not;
+  put_mode_writes_latest_state(*b);
 }
 
 TEST(service, a_restart_resumes_from_the_checkpoint_and_never_moves_an_item_backwards)
@@ -149,4 +170,93 @@ file = ")" + (dir.path / "dlq.ndjson").string() + "\"\n")
                     << t::string_attr(it, "events") << " (expected " << expected_events[id] << ")";
     }
   EXPECT_TRUE(ok);
+}
+
+TEST(service, reads_kpl_records_aggregated_by_the_npm_aws_kinesis_agg_package)
+{
+  KINESYS_REQUIRE_PEERS();
+  START_BACKEND(b);
+  t::client c(*b);
+  c.create_stream("agg", 1);
+  c.create_table("agg_state", "id");
+  std::string input = "[";
+  for (int i = 0; i < 120; ++i) {
+    auto key = "dev-" + std::to_string(i % 12);
+    if (i) input += ",";
+    input += R"({"partitionKey":")" + key + R"(","data":"{\"id\":\")" + key + R"(\",\"v\":)" + std::to_string(i) + R"(}"})";
+  }
+  input += "]";
+  auto r = kinesys::test::run_node_script(std::string(KINESYS_SOURCE_TEST_DIR) + "/aggregate-with-aws-kinesis-agg.js", {}, input);
+  ASSERT_EQ(r.exit_status, 0) << r.out;
+  std::vector<t::test_record> aggregated;
+  for (std::size_t start = 0; start < r.out.size();) {
+    auto end = r.out.find('\n', start);
+    auto line = r.out.substr(start, end - start);
+    start = end == std::string::npos ? r.out.size() : end + 1;
+    auto pk_at = line.find("\"partitionKey\":\"") + 16;
+    auto pk = line.substr(pk_at, line.find('"', pk_at) - pk_at);
+    auto data_at = line.find("\"data\":\"") + 8;
+    auto data = kinesys::codecs::base64_decode(line.substr(data_at, line.find('"', data_at) - data_at)).value();
+    ASSERT_TRUE(kinesys::codecs::is_aggregated(data));
+    aggregated.push_back({pk, data, {}});
+  }
+  ASSERT_GE(aggregated.size(), 2u);  // several aggregates, several user records each
+  c.put("agg", aggregated);
+  t::temp_dir dir;
+  auto config = kc::parse_config(t::fast_settings("agg", "agg-app") + R"(
+[tables.agg_state]
+hash_key = "id"
+[dead_letter]
+file = ")" + (dir.path / "dlq.ndjson").string() + "\"\n")
+                    .value();
+  t::in_process_consumer consumer(config, *b);
+  std::map<std::string, std::string> expected;
+  for (int i = 108; i < 120; ++i) expected["dev-" + std::to_string(i % 12)] = std::to_string(i);
+  ASSERT_TRUE(t::eventually([&] { return values_by_id(c.scan("agg_state"), "v") == expected; }));
+  // Positions carry the sub-sequence number: user records of one aggregate differ.
+  std::set<std::string> positions;
+  for (auto const& it : c.scan("agg_state")) positions.insert(t::string_attr(it, "_kinesys_pos"));
+  EXPECT_EQ(positions.size(), 12u);
+}
+
+TEST(service, a_split_shard_is_finished_before_its_children_and_every_key_ends_in_its_last_state)
+{
+  START_BACKEND(b);
+  t::client c(*b);
+  c.create_stream("resharded", 1);
+  c.create_table("resharded_state", "id");
+  t::temp_dir dir;
+  auto config = kc::parse_config(t::fast_settings("resharded", "reshard-app") + R"(
+[tables.resharded_state]
+hash_key = "id"
+[dead_letter]
+file = ")" + (dir.path / "dlq.ndjson").string() + "\"\n")
+                    .value();
+  c.put("resharded", numbered("k", 20, 5));  // v 0..4 in the parent
+  t::in_process_consumer consumer(config, *b);
+  auto parent = c.shards("resharded").at(0).shard_id;
+  c.run([&]() -> boost::asio::awaitable<void> {
+    kinesys::engine::aws::split_shard_request split;
+    split.stream.name = "resharded";
+    split.shard_to_split = parent;
+    split.new_starting_hash_key = "170141183460469231731687303715884105728";  // 2^127: halves
+    (co_await c.kinesis().split_shard(split)).value();
+    kinesys::engine::aws::stream_ref ref{"resharded", {}};
+    (co_await c.kinesis().wait_for_stream(ref)).value();
+  });
+  auto later = numbered("k", 20, 8);  // v 0..7, now in the children
+  c.put("resharded", std::vector<t::test_record>(later.begin() + 20 * 5, later.end()));
+  std::map<std::string, std::string> expected;
+  for (int k = 0; k < 20; ++k) expected["k" + std::to_string(k)] = "7";
+  ASSERT_TRUE(t::eventually([&] { return values_by_id(c.scan("resharded_state"), "v") == expected; }));
+  ASSERT_TRUE(t::eventually([&] {
+    auto leases = c.leases("reshard-app");
+    std::size_t children = 0;
+    bool parent_done = false;
+    for (auto const& l : leases) {
+      if (l.key == parent) parent_done = l.finished();
+      if (!l.parents.empty() && l.parents.at(0) == parent) ++children;
+    }
+    return parent_done && children == 2;
+  }));
 }
