@@ -3,6 +3,10 @@
 #include <array>
 #include <cstdint>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace kinesys::local {
 namespace {
 
@@ -25,17 +29,33 @@ std::optional<std::size_t> base64_decoded_length(std::string_view text) noexcept
   std::size_t pad = 0;
   if (text[n - 1] == '=') pad = text[n - 2] == '=' ? 2 : 1;
   std::size_t const body = n - pad;
-  // OR-ing the table values flags any invalid character (0xFF) at the end,
-  // keeping the loop free of branches.
+  // Range checks rather than a table lookup per byte: 16 bytes at a time
+  // with SSE2 (every x86-64 has it), several GB/s.
   unsigned char const* p = reinterpret_cast<unsigned char const*>(text.data());
-  std::uint8_t bad = 0;
+  unsigned char bad = 0;
   std::size_t i = 0;
-  for (; i + 8 <= body; i += 8) {
-    bad |= values[p[i]] | values[p[i + 1]] | values[p[i + 2]] | values[p[i + 3]] | values[p[i + 4]] |
-           values[p[i + 5]] | values[p[i + 6]] | values[p[i + 7]];
+#if defined(__SSE2__)
+  __m128i all_ok = _mm_set1_epi8(-1);
+  for (; i + 16 <= body; i += 16) {
+    __m128i const c = _mm_loadu_si128(reinterpret_cast<__m128i const*>(p + i));
+    __m128i const letter_offset = _mm_sub_epi8(_mm_or_si128(c, _mm_set1_epi8(0x20)), _mm_set1_epi8('a'));
+    __m128i const digit_offset = _mm_sub_epi8(c, _mm_set1_epi8('0'));
+    // x <= n (unsigned) <=> min(x, n) == x
+    __m128i const letter = _mm_cmpeq_epi8(_mm_min_epu8(letter_offset, _mm_set1_epi8(25)), letter_offset);
+    __m128i const digit = _mm_cmpeq_epi8(_mm_min_epu8(digit_offset, _mm_set1_epi8(9)), digit_offset);
+    __m128i const sign = _mm_or_si128(_mm_cmpeq_epi8(c, _mm_set1_epi8('+')), _mm_cmpeq_epi8(c, _mm_set1_epi8('/')));
+    all_ok = _mm_and_si128(all_ok, _mm_or_si128(_mm_or_si128(letter, digit), sign));
   }
-  for (; i < body; ++i) bad |= values[p[i]];
-  if (bad & 0x80) return std::nullopt;
+  if (_mm_movemask_epi8(all_ok) != 0xFFFF) return std::nullopt;
+#endif
+  for (; i < body; ++i) {
+    unsigned char const c = p[i];
+    unsigned char const letter = static_cast<unsigned char>((c | 0x20) - 'a') < 26;
+    unsigned char const digit = static_cast<unsigned char>(c - '0') < 10;
+    unsigned char const other = (c == '+') | (c == '/');
+    bad |= static_cast<unsigned char>((letter | digit | other) ^ 1);
+  }
+  if (bad) return std::nullopt;
   // The bits past the last encoded byte must be zero.
   if (pad == 2 && (values[p[body - 1]] & 0x0F) != 0) return std::nullopt;
   if (pad == 1 && (values[p[body - 1]] & 0x03) != 0) return std::nullopt;

@@ -505,22 +505,31 @@ outcome<void> kinesis_service::get_records(json_in::object& req, json_out& out)
   }
 
   record_store const& records = sh.records;
-  std::uint64_t pos = std::max(it->position, records.begin());
+  std::uint64_t const first = std::max(it->position, records.begin());
   std::uint64_t const end = records.end();
   std::size_t const byte_cap = limits().max_get_records_bytes;
-  std::size_t bytes = 0;
-  std::int64_t count = 0;
-  std::string& buf = out.buffer();
-  out.begin_object();
-  out.key("Records").begin_array();
-  for (; pos < end && count < limit; ++pos, ++count) {
-    record_view r = records.at(pos);
+  // First pass over the index only: how many records fit, and how much
+  // answer they make, so the answer is allocated once.
+  std::size_t bytes = 0, stored = 0;
+  std::uint64_t last = first;
+  for (std::int64_t count = 0; last < end && count < limit; ++last, ++count) {
+    record_view r = records.at(last);
     std::size_t const size = decoded_size(r.data) + r.partition_key.size();
     if (count > 0 && bytes + size > byte_cap) break;
     bytes += size;
+    stored += r.data.size() + r.partition_key.size();
+  }
+  std::string& buf = out.buffer();
+  buf.reserve(buf.size() + stored + static_cast<std::size_t>(last - first) * 160 + 1024);
+  std::string const prefix = sequence_prefix(s->epoch_ms(), sh.ordinal);
+  out.begin_object();
+  out.key("Records").begin_array();
+  std::uint64_t pos = first;
+  for (; pos < last; ++pos) {
+    record_view r = records.at(pos);
     out.begin_object();
     out.key("SequenceNumber").begin_string();
-    append_sequence_number(buf, {s->epoch_ms(), sh.ordinal, pos});
+    append_sequence_number(buf, prefix, pos);
     out.end_string();
     out.key("ApproximateArrivalTimestamp").epoch_seconds(r.arrival_ms);
     out.key("Data").begin_string();

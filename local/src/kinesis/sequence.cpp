@@ -50,6 +50,24 @@ void append_sequence_number(std::string& out, sequence_parts const& p)
   append_padded(out, p.position, 20);
 }
 
+std::string sequence_prefix(std::int64_t stream_epoch_ms, std::uint32_t shard_ordinal)
+{
+  std::string s = "49";
+  append_padded(s, static_cast<std::uint64_t>(stream_epoch_ms), 13);
+  append_padded(s, shard_ordinal, 10);
+  return s;
+}
+
+void append_sequence_number(std::string& out, std::string_view prefix, std::uint64_t position)
+{
+  char digits[20];
+  auto end = std::to_chars(digits, digits + sizeof digits, position).ptr;
+  auto const n = static_cast<std::size_t>(end - digits);
+  out.append(prefix);
+  out.append(20 - n, '0');
+  out.append(digits, n);
+}
+
 std::string format_sequence_number(sequence_parts const& p)
 {
   std::string s;

@@ -29,6 +29,11 @@ struct sequence_parts {
 inline constexpr std::size_t sequence_number_digits = 45;
 
 std::string format_sequence_number(sequence_parts const& p);
+/// The first 25 digits (prefix, epoch, ordinal): the same for every record
+/// of a shard, so answers listing many records compute it once.
+std::string sequence_prefix(std::int64_t stream_epoch_ms, std::uint32_t shard_ordinal);
+/// Appends prefix + the 20-digit position.
+void append_sequence_number(std::string& out, std::string_view prefix, std::uint64_t position);
 void append_sequence_number(std::string& out, sequence_parts const& p);
 std::optional<sequence_parts> parse_sequence_number(std::string_view text) noexcept;
 
