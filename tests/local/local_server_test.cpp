@@ -304,6 +304,52 @@ TEST(local_server, a_large_table_log_is_folded_into_a_snapshot_that_replays)
   EXPECT_TRUE(has(item, "\"N\":\"99\"")) << item.body;
 }
 
+TEST(local_server, retention_drops_expired_records_and_their_segment_files)
+{
+  temp_dir dir;
+  auto clock = std::make_shared<manual_clock>();
+  local_options o;
+  o.clock = manual_clock::as_clock(clock);
+  o.auth.verify = false;  // requests are signed with real time; this server lives in manual time
+  o.persistence.data_dir = dir.path.string();
+  o.persistence.segment_bytes = 256;  // a segment per couple of records
+  auto segments = [&] {
+    std::size_t n = 0;
+    for (auto const& e : fs::recursive_directory_iterator(dir.path)) n += e.path().extension() == ".seg";
+    return n;
+  };
+  local_server server{o};
+  auto port = server.start().value();
+  ASSERT_EQ(aws_call(port, "Kinesis_20131202.CreateStream", R"({"StreamName":"old","ShardCount":1})", std::nullopt).status, 200u);
+  for (int i = 0; i < 10; ++i)
+    ASSERT_EQ(aws_call(port, "Kinesis_20131202.PutRecord", R"({"StreamName":"old","Data":")" + b64(std::string(150, 'r')) + R"(","PartitionKey":"k"})", std::nullopt).status, 200u);
+  std::size_t const before = segments();
+  ASSERT_GE(before, 5u);
+  clock->advance(std::chrono::hours(25));
+  // Retention runs once a second on the owning core; wait for its result.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (segments() > 1 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // polling interval, not synchronisation
+  EXPECT_EQ(segments(), 1u);  // the active segment stays: it carries the next position
+  auto it = aws_call(port, "Kinesis_20131202.GetShardIterator", R"({"StreamName":"old","ShardId":"shardId-000000000000","ShardIteratorType":"TRIM_HORIZON"})", std::nullopt);
+  auto start = it.body.find("\"ShardIterator\":\"") + 17;
+  auto got = aws_call(port, "Kinesis_20131202.GetRecords", R"({"ShardIterator":")" + it.body.substr(start, it.body.find('"', start) - start) + "\"}", std::nullopt);
+  EXPECT_TRUE(has(got, "\"Records\":[]")) << got.body;
+}
+
+TEST(local_server, the_binary_accepts_keys_from_a_keys_file)
+{
+  temp_dir dir;
+  fs::path keys = dir.path / "keys";
+  std::ofstream(keys) << "# team keys\nAKIDONE secret-one\nAKIDTWO=secret-two\n";
+  kinesys::test::child_process p({KINESYS_LOCAL_BINARY, "--port", "0", "--keys-file", keys.string()});
+  auto port = p.wait_for_port();
+  ASSERT_TRUE(port.has_value());
+  EXPECT_EQ(aws_call(*port, "Kinesis_20131202.ListStreams", "{}", signing{"AKIDTWO", "secret-two", {}}).status, 200u);
+  EXPECT_EQ(aws_call(*port, "Kinesis_20131202.ListStreams", "{}", signing{"AKIDONE", "secret-two", {}}).status, 400u);
+  EXPECT_EQ(aws_call(*port, "Kinesis_20131202.ListStreams", "{}").status, 400u);  // only the file's keys
+}
+
 TEST(local_server, the_binary_prints_its_address_and_stops_on_sigterm)
 {
   kinesys::test::child_process p({KINESYS_LOCAL_BINARY, "--port", "0", "--in-memory", "--cores", "2"});
