@@ -311,17 +311,24 @@ boost::system::result<std::uint16_t> http_server::start() {
       port = acceptor.local_endpoint().port();
   }
   s.port = port;
+  // The core set's graceful stop must not wait on our pending accepts.
+  s.cores.on_stop([weak = std::weak_ptr<state>(state_)] {
+    if (auto st = weak.lock())
+      stop_state(st);
+  });
   for (std::size_t core = 0; core < s.cores.size(); ++core)
     asio::co_spawn(s.cores.executor(core), s.accept_loop(core), asio::detached);
   return port;
 }
 
-void http_server::stop() {
-  auto& s = *state_;
+void http_server::stop() { stop_state(state_); }
+
+void http_server::stop_state(std::shared_ptr<state> const& st) {
+  auto& s = *st;
   if (s.stopping.exchange(true, std::memory_order_acq_rel) || s.slots.empty())
     return;
   for (std::size_t core = 0; core < s.slots.size(); ++core) {
-    asio::post(s.cores.executor(core), [st = state_, core] {
+    asio::post(s.cores.executor(core), [st, core] {
       auto& slot = st->slots[core];
       error_code ignored;
       if (slot.acceptor)

@@ -266,3 +266,18 @@ TEST(http_server, binding_a_bad_address_is_an_error_not_a_crash) {
   http_server server(cores, {.address = "not-an-address"}, answer_ok);
   EXPECT_FALSE(server.start());
 }
+
+TEST(http_server, stops_with_its_core_set_without_waiting_for_the_grace_period) {
+  core_set cores(core_set_options{.cores = 2, .handle_signals = false, .shutdown_grace = 30s});
+  http_server server(cores, {}, answer_ok);
+  auto const port = server.start().value();
+  cores.start();
+  raw_client idle(port);  // a keep-alive connection that never sends a request
+  idle.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  ASSERT_TRUE(idle.read_response().starts_with("HTTP/1.1 200"));
+  auto const before = clock_type::now();
+  cores.stop();
+  cores.join();
+  EXPECT_LT(clock_type::now() - before, 5s);
+  EXPECT_EQ(idle.read_to_close(), "");
+}

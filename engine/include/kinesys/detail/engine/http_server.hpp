@@ -62,7 +62,8 @@ public:
   http_server& operator=(http_server const&) = delete;
 
   /// Binds address:port with one SO_REUSEPORT acceptor per core and starts
-  /// accepting; returns the bound port. @locality any thread
+  /// accepting; returns the bound port. The server also stops when the core
+  /// set stops. @locality any thread
   boost::system::result<std::uint16_t> start();
   /// Stops accepting and closes idle connections; requests being handled
   /// finish and their connections then close. Idempotent. @locality any thread
@@ -73,6 +74,7 @@ public:
 
 private:
   struct state;
+  static void stop_state(std::shared_ptr<state> const& st);
   std::shared_ptr<state> state_;
 };
 
