@@ -1,6 +1,10 @@
 #include "kinesys/detail/engine/token_bucket.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/associated_cancellation_slot.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
@@ -118,5 +122,61 @@ boost::asio::awaitable<boost::system::error_code> dual_token_bucket::acquire(dou
       co_return ec;
   }
 }
+
+namespace detail {
+namespace {
+
+/// One round of an async_acquire: take the tokens, or sleep for as long as
+/// the bucket says and try again. `attempt` returns zero once it has taken
+/// them, else the time to wait.
+template <class Attempt>
+void acquire_step(boost::asio::any_io_executor ex, Attempt attempt, sleep_handler handler) {
+  auto const wait = attempt();
+  if (wait == token_bucket::clock::duration::zero()) {
+    // Never complete inside the initiating call.
+    boost::asio::post(ex, [h = std::move(handler)]() mutable { std::move(h)(boost::system::error_code{}); });
+    return;
+  }
+  auto slot = boost::asio::get_associated_cancellation_slot(handler);
+  async_sleep(wait, boost::asio::bind_cancellation_slot(
+                        slot, boost::asio::bind_executor(ex, [ex, attempt, h = std::move(handler)](
+                                                                 boost::system::error_code ec) mutable {
+                          if (ec)
+                            std::move(h)(ec);
+                          else
+                            acquire_step(ex, attempt, std::move(h));
+                        })));
+}
+
+constexpr auto min_wait = std::chrono::microseconds(1);
+
+}  // namespace
+
+void start_acquire(token_bucket& bucket, double n, boost::asio::any_io_executor ex, sleep_handler handler) {
+  acquire_step(
+      std::move(ex),
+      [&bucket, n]() -> token_bucket::clock::duration {
+        auto const wait = bucket.time_until_available(n);
+        if (wait == token_bucket::clock::duration::zero() && bucket.try_acquire(n))
+          return token_bucket::clock::duration::zero();
+        return std::max<token_bucket::clock::duration>(wait, min_wait);
+      },
+      std::move(handler));
+}
+
+void start_acquire(dual_token_bucket& bucket, double count, double bytes, boost::asio::any_io_executor ex,
+                   sleep_handler handler) {
+  acquire_step(
+      std::move(ex),
+      [&bucket, count, bytes]() -> token_bucket::clock::duration {
+        auto const wait = bucket.time_until_available(count, bytes);
+        if (wait == token_bucket::clock::duration::zero() && bucket.try_acquire(count, bytes))
+          return token_bucket::clock::duration::zero();
+        return std::max<token_bucket::clock::duration>(wait, min_wait);
+      },
+      std::move(handler));
+}
+
+}  // namespace detail
 
 }  // namespace kinesys::engine

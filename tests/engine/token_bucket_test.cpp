@@ -5,6 +5,11 @@
 #include "kinesys/detail/engine/error.hpp"
 #include "run_coroutine.hpp"
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
 #include <gtest/gtest.h>
 
@@ -138,4 +143,40 @@ TEST(token_bucket, acquire_ends_with_shutting_down_when_the_cores_stop) {
   cores.stop();
   EXPECT_EQ(outcome.get(), errc::shutting_down);
   cores.join();
+}
+
+TEST(token_bucket, async_acquire_is_an_initiating_function_completing_with_an_error_code) {
+  token_bucket bucket(1000, 10);
+  dual_token_bucket shard(1000, 5, 1000, 5);
+  auto const before = token_bucket::clock::now();
+  auto [a, b] = kinesys::test::run_coroutine(
+      [&]() -> asio::awaitable<std::pair<boost::system::error_code, boost::system::error_code>> {
+        boost::system::error_code first, second;
+        for (int i = 0; i < 3; ++i) {
+          auto [ec] = co_await bucket.async_acquire(10, asio::as_tuple(asio::use_awaitable));
+          first = first ? first : ec;
+          auto [ec2] = co_await shard.async_acquire(5, 5, asio::as_tuple(asio::use_awaitable));
+          second = second ? second : ec2;
+        }
+        co_return std::pair{first, second};
+      }());
+  EXPECT_FALSE(a);
+  EXPECT_FALSE(b);
+  EXPECT_GE(token_bucket::clock::now() - before, 20ms);  // two refills of 10 tokens at 1/ms
+}
+
+TEST(token_bucket, cancelling_async_acquire_takes_nothing) {
+  asio::io_context context{1};
+  token_bucket bucket(0.001, 1);
+  ASSERT_TRUE(bucket.try_acquire(1));
+  asio::cancellation_signal signal;
+  boost::system::error_code result;
+  bucket.async_acquire(1, asio::bind_executor(context, asio::bind_cancellation_slot(signal.slot(), [&](boost::system::error_code ec) {
+                                                result = ec;
+                                              })));
+  context.poll();
+  signal.emit(asio::cancellation_type::terminal);
+  context.run();
+  EXPECT_EQ(result, asio::error::operation_aborted);
+  EXPECT_LT(bucket.available(), 0.5);
 }

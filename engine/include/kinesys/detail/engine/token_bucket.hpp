@@ -12,6 +12,15 @@
 
 namespace kinesys::engine {
 
+class token_bucket;
+class dual_token_bucket;
+
+namespace detail {
+void start_acquire(token_bucket& bucket, double n, boost::asio::any_io_executor ex, sleep_handler handler);
+void start_acquire(dual_token_bucket& bucket, double count, double bytes, boost::asio::any_io_executor ex,
+                   sleep_handler handler);
+}  // namespace detail
+
 /// @locality owning core
 class token_bucket {
 public:
@@ -35,6 +44,19 @@ public:
   /// Completes with errc::shutting_down if the core set stops meanwhile.
   /// Waiters are not queued fairly: each rechecks when its sleep ends.
   boost::asio::awaitable<boost::system::error_code> acquire(double n = 1);
+
+  /// The same wait as an initiating function, signature void(error_code):
+  /// `auto [ec] = co_await bucket.async_acquire(n, as_tuple(use_awaitable));`
+  /// Cancelling it cancels the wait (operation_aborted, nothing taken).
+  template <class Token>
+  auto async_acquire(double n, Token&& token) {
+    return boost::asio::async_initiate<Token, void(boost::system::error_code)>(
+        [this, n](auto handler) {
+          boost::asio::any_io_executor ex = boost::asio::get_associated_executor(handler);
+          detail::start_acquire(*this, n, std::move(ex), detail::sleep_handler(std::move(handler)));
+        },
+        token);
+  }
 
   /// Changes the rate from now on (tokens already earned are kept). The
   /// producer lowers it on throttling and raises it step by step.
@@ -66,6 +88,15 @@ public:
   bool try_acquire(double count, double bytes);
   token_bucket::clock::duration time_until_available(double count, double bytes);
   boost::asio::awaitable<boost::system::error_code> acquire(double count, double bytes);
+  template <class Token>
+  auto async_acquire(double count, double bytes, Token&& token) {
+    return boost::asio::async_initiate<Token, void(boost::system::error_code)>(
+        [this, count, bytes](auto handler) {
+          boost::asio::any_io_executor ex = boost::asio::get_associated_executor(handler);
+          detail::start_acquire(*this, count, bytes, std::move(ex), detail::sleep_handler(std::move(handler)));
+        },
+        token);
+  }
 
   token_bucket& counts() noexcept { return counts_; }
   token_bucket& bytes() noexcept { return bytes_; }
