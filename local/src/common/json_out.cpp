@@ -10,13 +10,13 @@ namespace {
 constexpr auto escape_table = [] {
   struct table { char v[256]; } t{};
   for (int c = 0; c < 0x20; ++c) t.v[c] = 'u';
-  t.v['\b'] = 'b';
-  t.v['\f'] = 'f';
-  t.v['\n'] = 'n';
-  t.v['\r'] = 'r';
-  t.v['\t'] = 't';
-  t.v['"'] = '"';
-  t.v['\\'] = '\\';
+  t.v[static_cast<unsigned char>('\b')] = 'b';
+  t.v[static_cast<unsigned char>('\f')] = 'f';
+  t.v[static_cast<unsigned char>('\n')] = 'n';
+  t.v[static_cast<unsigned char>('\r')] = 'r';
+  t.v[static_cast<unsigned char>('\t')] = 't';
+  t.v[static_cast<unsigned char>('"')] = '"';
+  t.v[static_cast<unsigned char>('\\')] = '\\';
   return t;
 }();
 

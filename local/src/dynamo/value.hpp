@@ -22,7 +22,9 @@ enum class av_type : std::uint8_t { s, n, b, boolean, null, m, l, ss, ns, bs };
 std::string_view type_name(av_type t) noexcept;
 
 struct attribute_value;
-using attribute_map = std::vector<std::pair<std::string, attribute_value>>;
+struct attribute_entry;
+/// An M value or an item: (name, value) entries in insertion order.
+using attribute_map = std::vector<attribute_entry>;
 
 struct attribute_value {
   av_type type = av_type::null;
@@ -32,17 +34,58 @@ struct attribute_value {
   std::vector<attribute_value> list;   // L
   attribute_map map;                   // M
 
-  static attribute_value string(std::string s) { attribute_value v; v.type = av_type::s; v.scalar = std::move(s); return v; }
-  static attribute_value number(std::string canonical) { attribute_value v; v.type = av_type::n; v.scalar = std::move(canonical); return v; }
-  static attribute_value binary(std::string bytes) { attribute_value v; v.type = av_type::b; v.scalar = std::move(bytes); return v; }
-  static attribute_value null_value() { return {}; }
-  static attribute_value bool_value(bool b) { attribute_value v; v.type = av_type::boolean; v.boolean = b; return v; }
+  // Defined below, once attribute_entry is complete.
+  static attribute_value string(std::string s);
+  static attribute_value number(std::string canonical);
+  static attribute_value binary(std::string bytes);
+  static attribute_value null_value();
+  static attribute_value bool_value(bool b);
 
   bool is_set() const noexcept { return type == av_type::ss || type == av_type::ns || type == av_type::bs; }
   bool is_scalar_key_type() const noexcept { return type == av_type::s || type == av_type::n || type == av_type::b; }
 };
 
+/// One member of a map. A named struct rather than std::pair, because the
+/// type is recursive and pair's traits want complete types (clang refuses).
+struct attribute_entry {
+  std::string first;
+  attribute_value second;
+
+  attribute_entry() = default;
+  attribute_entry(std::string name, attribute_value value) : first(std::move(name)), second(std::move(value)) {}
+};
+
 using item = attribute_map;
+
+inline attribute_value attribute_value::string(std::string s)
+{
+  attribute_value v;
+  v.type = av_type::s;
+  v.scalar = std::move(s);
+  return v;
+}
+inline attribute_value attribute_value::number(std::string canonical)
+{
+  attribute_value v;
+  v.type = av_type::n;
+  v.scalar = std::move(canonical);
+  return v;
+}
+inline attribute_value attribute_value::binary(std::string bytes)
+{
+  attribute_value v;
+  v.type = av_type::b;
+  v.scalar = std::move(bytes);
+  return v;
+}
+inline attribute_value attribute_value::null_value() { return {}; }
+inline attribute_value attribute_value::bool_value(bool b)
+{
+  attribute_value v;
+  v.type = av_type::boolean;
+  v.boolean = b;
+  return v;
+}
 
 /// Deep equality as DynamoDB defines it (sets ignore order, maps ignore
 /// member order, numbers compare by value).

@@ -56,7 +56,11 @@ std::string fault_injector::apply_json(std::string_view json)
   simdjson::dom::object obj;
   if (doc.get(obj)) return "body must be a JSON object";
   fault_options f = get();
-  for (auto [key, value] : obj) {
+  for (auto member : obj) {
+    // Named copies: lambdas below capture them (clang 14 cannot capture
+    // structured bindings).
+    std::string_view const key = member.key;
+    simdjson::dom::element const value = member.value;
     double d = 0;
     std::int64_t i = 0;
     auto prob = [&](double& slot) -> std::string {
