@@ -189,6 +189,7 @@ std::uint32_t core_pipeline::open_krec(stream_state& st, std::uint32_t shard, bo
   kinesis_rec& kr = krecs_[k];
   kr.stream = st.id;
   kr.shard = shard;
+  kr.map_version = st.map_version;
   kr.aggregated = aggregated;
   kr.blob.clear();
   kr.partition_key.clear();
@@ -249,7 +250,9 @@ void core_pipeline::place(stream_state& st, std::uint32_t s, std::uint32_t r, cl
     seal(st, s);
   };
 
-  if (!config_.aggregation_enabled) return standalone();
+  // In a map gap the shard is unknown: an aggregate there could mix keys of
+  // different shards, so records go alone and the service routes each.
+  if (!config_.aggregation_enabled || s == st.unpredicted) return standalone();
 
   codecs::tag stamp_tag;
   codecs::user_record view{u.partition_key, u.explicit_hash_key, u.data, {}};

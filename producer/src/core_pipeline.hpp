@@ -91,6 +91,7 @@ private:
   void on_response(stream_state& st, request_slot& slot, engine::aws::aws_result<void> const& r, clock::time_point now);
   void landed(std::uint32_t krec);
   void retry_krec(std::uint32_t krec, engine::failure_class c, std::string_view reason, clock::time_point now);
+  void misplaced(stream_state& st, std::uint32_t krec, clock::time_point now);
   void complete_krec(std::uint32_t krec, std::string_view shard_id, std::string_view sequence_number);
   void fail_krec(std::uint32_t krec, put_error const& error);
   void finish_user(std::uint32_t rec, put_outcome outcome);

@@ -135,6 +135,10 @@ void core_pipeline::on_response(stream_state& st, request_slot& slot, engine::aw
     landed(k);
     if (entry.ok()) {
       if (!sh.shard_id.empty()) st.refresh.note_landed(sh.shard_id, entry.shard_id);
+      if (kr.aggregated && kr.count > 1 && !sh.shard_id.empty() && sh.shard_id != entry.shard_id) {
+        misplaced(st, k, now);
+        continue;
+      }
       if (sh.limiter) sh.limiter->on_accepted();
       complete_krec(k, entry.shard_id, entry.sequence_number);
       continue;
@@ -170,6 +174,46 @@ void core_pipeline::retry_krec(std::uint32_t k, engine::failure_class c, std::st
   kr.not_before = now + retry_.backoff(kr.attempts, c);
   // To the front: it is older than anything queued behind it.
   enqueue(*streams_[kr.stream]->shards[kr.shard], k, true);
+}
+
+// An aggregate predicted with a stale map landed on another shard (a
+// reshard happened): its user records whose hash keys belong elsewhere are
+// now on the wrong shard, where a consumer that filters sub-records by the
+// shard's hash range (the KCL, kinesys) drops them. As the KPL does, the
+// user records are sent again, routed by a fresh map, ahead of their keys'
+// later records; those that were on the right shard come twice and are
+// dropped as duplicates by their stamp.
+void core_pipeline::misplaced(stream_state& st, std::uint32_t k, clock::time_point now) {
+  kinesis_rec& kr = krecs_[k];
+  metrics_.error("WrongShard");
+  std::uint32_t first = kr.first;
+  // Free the keys first so the records can be routed again; their held
+  // successors go to refeed_, which runs after these records are routed.
+  for (std::uint32_t r = first; r != no_index; r = links_[r]) {
+    recs_[r].krec = no_index;
+    if (config_.preserve_key_order)
+      tracker_.release(key_of(recs_[r]), k, [this](std::uint32_t held) { refeed_.push_back(held); });
+  }
+  krecs_.release(k);
+  if (kr.map_version < st.map_version) {
+    // A fresher map is already here: route again at once, in order.
+    for (std::uint32_t r = first; r != no_index;) {
+      std::uint32_t next = links_[r];
+      route(r, now);
+      r = next;
+    }
+    return;
+  }
+  // Park them ahead of everything parked (they are older than any parked
+  // record of their keys) until the map is read again.
+  std::uint32_t last = first;
+  while (links_[last] != no_index) last = links_[last];
+  links_[last] = st.pending_head;
+  st.pending_head = first;
+  if (st.pending_tail == no_index) st.pending_tail = last;
+  st.status = stream_status::loading;
+  st.refresh.request();
+  if (st.refresh.start(now)) asio::co_spawn(io_, load_map(st.id), report_coroutine_failure);
 }
 
 void core_pipeline::complete_krec(std::uint32_t k, std::string_view shard_id, std::string_view sequence_number) {
@@ -268,6 +312,7 @@ void core_pipeline::on_map(stream_state& st, engine::aws::aws_result<std::vector
     }
     // Transient: keep the map we have (if any) and try again later; parked
     // records wait, bounded by their RecordTtl.
+    st.last_map_error = e.describe();
     st.refresh.request();
     return;
   }
@@ -304,6 +349,7 @@ void core_pipeline::on_map(stream_state& st, engine::aws::aws_result<std::vector
   }
   if (st.unpredicted != no_index) seal(st, st.unpredicted);
   st.map = std::move(m);
+  ++st.map_version;
   st.shard_of_map = std::move(of_map);
   st.status = stream_status::ready;
 
@@ -337,7 +383,8 @@ void core_pipeline::expire_pending(stream_state& st, clock::time_point now) {
     std::uint32_t next = links_[p];
     if (now >= recs_[p].deadline) {
       fail_user(p, {errc::ttl_expired, "record expired after RecordTtl (" + std::to_string(config_.record_ttl.count()) +
-                                           " ms) while the shard map of \"" + st.name + "\" could not be read"});
+                                           " ms) while the shard map of \"" + st.name + "\" could not be read" +
+                                           (st.last_map_error.empty() ? "" : ": " + st.last_map_error)});
     } else {
       links_[p] = no_index;
       if (st.pending_tail == no_index) st.pending_head = p;

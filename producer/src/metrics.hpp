@@ -12,8 +12,9 @@
 namespace kinesys::producer::detail {
 
 /// The error codes counted by name; anything else counts as "Other".
-inline constexpr std::array<std::string_view, 8> counted_error_codes{
+inline constexpr std::array<std::string_view, 9> counted_error_codes{
     "ProvisionedThroughputExceededException",
+    "WrongShard",  // an aggregate landed where a stale shard map did not predict
     "InternalFailure",
     "ServiceUnavailable",
     "KMSThrottlingException",

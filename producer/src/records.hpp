@@ -82,6 +82,7 @@ struct user_record {
 struct kinesis_rec {
   std::uint32_t stream = 0;
   std::uint32_t shard = 0;  ///< index into the stream's shard states
+  std::uint64_t map_version = 0;  ///< the shard map its shard was predicted with
   bool aggregated = false;
   std::string blob;  ///< the record's data as sent
   std::string partition_key;

@@ -40,6 +40,7 @@ struct stream_state {
   engine::aws::stream_ref ref;
   stream_status status = stream_status::loading;
   shard_map map;
+  std::uint64_t map_version = 0;  ///< bumped by every map loaded
   /// map index → index into `shards`.
   std::vector<std::uint32_t> shard_of_map;
   std::vector<std::unique_ptr<shard_state>> shards;
@@ -52,6 +53,7 @@ struct stream_state {
   /// Why the stream is missing (the ListShards error), for the records failed.
   std::string missing_reason;
   errc missing_code = errc::stream_not_found;
+  std::string last_map_error;  ///< the last ListShards failure that was retried
   std::size_t requests_in_flight = 0;
   bool flush_requested = false;
 
