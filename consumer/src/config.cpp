@@ -113,6 +113,7 @@ void read_write(section& s, consumer_config::write_settings& w)
   }
   s.boolean("bisect_on_error", w.bisect_on_error);
   s.boolean("unconditional_batches", w.unconditional_batches);
+  s.boolean("idempotent", w.idempotent);
   s.attribute_name("position_attribute", w.position_attribute);
   s.attribute_name("stamp_attribute", w.stamp_attribute);
   s.attribute_name("stamp_sequence_attribute", w.stamp_sequence_attribute);

@@ -55,6 +55,7 @@ std::string to_toml(consumer_config const& c)
                                    {"max_record_age_s", static_cast<std::int64_t>(w.max_record_age.count())},
                                    {"bisect_on_error", w.bisect_on_error},
                                    {"unconditional_batches", w.unconditional_batches},
+                                   {"idempotent", w.idempotent},
                                    {"position_attribute", w.position_attribute},
                                    {"stamp_attribute", w.stamp_attribute},
                                    {"stamp_sequence_attribute", w.stamp_sequence_attribute},

@@ -27,6 +27,26 @@ void metrics_registry::forget_shard(std::string const& shard_id)
   shards_.erase(shard_id);
 }
 
+metrics_registry::totals metrics_registry::shard_totals() const
+{
+  std::lock_guard lock(mutex_);
+  totals t;
+  for (auto const& [id, m] : shards_) {
+    t.read += m->read.get();
+    t.written += m->written.get();
+    t.skipped += m->skipped.get();
+    t.dead_lettered += m->dead_lettered.get();
+  }
+  return t;
+}
+
+std::uint64_t metrics_registry::items_written() const
+{
+  std::uint64_t n = 0;
+  for (auto const& [t, m] : tables_) n += m->items_written.get();
+  return n;
+}
+
 namespace {
 
 void family(std::ostringstream& out, char const* name, char const* type, char const* help)
@@ -75,6 +95,8 @@ std::string metrics_registry::render() const
             [](table_metrics const& m) { return m.items_written.get(); });
   per_table("kinesys_consumer_write_requests_total", "counter", "DynamoDB write requests sent",
             [](table_metrics const& m) { return m.requests.get(); });
+  per_table("kinesys_consumer_batch_write_requests_total", "counter", "BatchWriteItem calls among the write requests",
+            [](table_metrics const& m) { return m.batch_requests.get(); });
   per_table("kinesys_consumer_write_throttles_total", "counter", "Write requests or items throttled",
             [](table_metrics const& m) { return m.write_throttles.get(); });
   per_table("kinesys_consumer_write_errors_total", "counter", "Write requests that failed otherwise",

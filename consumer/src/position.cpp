@@ -35,25 +35,53 @@ bool operator==(stream_position const& a, stream_position const& b) noexcept
   return a.size_ == b.size_ && a.sub_ == b.sub_ && std::memcmp(a.digits_.data(), b.digits_.data(), a.size_) == 0;
 }
 
+namespace {
+
+// An alphabet in ASCII order, so that byte-wise comparison of digit strings
+// of equal length is numeric comparison.
+constexpr char alphabet[] = "+/0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+constexpr int sub_digits = 6;  // 36 bits: max_sub_sequence needs 34
+
+int digit_value(char c) noexcept
+{
+  if (c == '+') return 0;
+  if (c == '/') return 1;
+  if (c >= '0' && c <= '9') return 2 + (c - '0');
+  if (c >= 'A' && c <= 'Z') return 12 + (c - 'A');
+  if (c >= 'a' && c <= 'z') return 38 + (c - 'a');
+  return -1;
+}
+
+}  // namespace
+
 void stream_position::encode_to(std::string& out) const
 {
-  char head[3] = {char('0' + size_ / 100), char('0' + size_ / 10 % 10), char('0' + size_ % 10)};
-  out.append(head, 3);
-  out.append(digits_.data(), size_);
-  out.push_back('.');
-  char sub[10];
-  auto v = sub_;
-  for (int i = 9; i >= 0; --i) {
-    sub[i] = char('0' + v % 10);
-    v /= 10;
-  }
-  out.append(sub, 10);
+  // Base 64 by repeated division of the decimal digits (at most 80 of
+  // them: a few thousand steps, no big-integer type needed).
+  std::array<std::uint8_t, max_digits> dec{};
+  for (std::size_t i = 0; i < size_; ++i) dec[i] = static_cast<std::uint8_t>(digits_[i] - '0');
+  char b64[48];
+  int n = 0;
+  std::size_t first = 0;
+  do {
+    unsigned rem = 0;
+    for (std::size_t i = first; i < size_; ++i) {
+      unsigned cur = rem * 10 + dec[i];
+      dec[i] = static_cast<std::uint8_t>(cur / 64);
+      rem = cur % 64;
+    }
+    b64[n++] = alphabet[rem];
+    while (first < size_ && dec[first] == 0) ++first;
+  } while (first < size_);
+  out.push_back(alphabet[n]);  // the length first: more digits, larger number
+  for (int i = n - 1; i >= 0; --i) out.push_back(b64[i]);
+  for (int i = sub_digits - 1; i >= 0; --i) out.push_back(alphabet[(sub_ >> (6 * i)) & 63]);
 }
 
 std::string stream_position::encode() const
 {
   std::string out;
-  out.reserve(3 + size_ + 11);
+  out.reserve(1 + 45 + sub_digits);
   encode_to(out);
   return out;
 }
@@ -61,21 +89,39 @@ std::string stream_position::encode() const
 boost::system::result<stream_position> stream_position::decode(std::string_view s)
 {
   auto bad = make_error_code(errc::bad_position);
-  if (s.size() < 3 + 1 + 1 + 10) return bad;
-  std::size_t n = 0;
-  for (int i = 0; i < 3; ++i) {
-    if (s[i] < '0' || s[i] > '9') return bad;
-    n = n * 10 + std::size_t(s[i] - '0');
+  if (s.empty()) return bad;
+  int n = digit_value(s[0]);
+  if (n < 1 || s.size() != 1 + static_cast<std::size_t>(n) + sub_digits) return bad;
+  if (n > 1 && s[1] == alphabet[0]) return bad;  // a leading zero digit breaks the order
+  // Base 64 back to decimal: multiply-and-add on a little-endian digit array.
+  std::array<std::uint8_t, max_digits + 2> dec{};
+  std::size_t len = 1;
+  for (int i = 1; i <= n; ++i) {
+    int v = digit_value(s[i]);
+    if (v < 0) return bad;
+    unsigned carry = static_cast<unsigned>(v);
+    for (std::size_t k = 0; k < len; ++k) {
+      unsigned cur = dec[k] * 64u + carry;
+      dec[k] = static_cast<std::uint8_t>(cur % 10);
+      carry = cur / 10;
+    }
+    while (carry > 0) {
+      if (len == dec.size()) return bad;
+      dec[len++] = static_cast<std::uint8_t>(carry % 10);
+      carry /= 10;
+    }
   }
-  if (n == 0 || s.size() != 3 + n + 1 + 10 || s[3 + n] != '.') return bad;
-  auto digits = s.substr(3, n);
-  if (n > 1 && digits[0] == '0') return bad;  // not canonical: order would break
+  while (len > 1 && dec[len - 1] == 0) --len;
+  if (len > max_digits) return bad;
+  char text[max_digits];
+  for (std::size_t k = 0; k < len; ++k) text[k] = static_cast<char>('0' + dec[len - 1 - k]);
   std::uint64_t sub = 0;
-  for (char c : s.substr(4 + n)) {
-    if (c < '0' || c > '9') return bad;
-    sub = sub * 10 + std::uint64_t(c - '0');
+  for (auto c : s.substr(1 + static_cast<std::size_t>(n))) {
+    int v = digit_value(c);
+    if (v < 0) return bad;
+    sub = sub * 64 + static_cast<std::uint64_t>(v);
   }
-  auto p = make(digits, sub);
+  auto p = make(std::string_view(text, len), sub);
   if (!p) return bad;
   return p;
 }

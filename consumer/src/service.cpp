@@ -52,7 +52,8 @@ struct service::impl {
   std::atomic<bool> healthy{false};
   std::atomic<bool> stop_requested{false};
   std::atomic<bool> running{false};
-  std::atomic<bool> finished{false};  // close_all ran: the stop was orderly
+  std::atomic<bool> finished{false};
+  std::atomic<metrics_registry const*> published_metrics{nullptr};  // close_all ran: the stop was orderly
   mutable std::mutex error_mutex;
   std::string error;
 
@@ -284,9 +285,11 @@ int service::run()
     names.push_back(t.name);
     rates.push_back(t.rate_limit);
     m.pacers.push_back(std::make_unique<pacer>(t.rate_limit));
-    needs_high_water = needs_high_water || (t.mode == write_mode::put && c.write.unconditional_batches);
+    needs_high_water =
+        needs_high_water || (t.mode == write_mode::put && c.write.unconditional_batches && c.write.idempotent);
   }
   m.metrics = std::make_unique<metrics_registry>(names, rates);
+  m.published_metrics = m.metrics.get();
   if (!c.dead_letter.file.empty() || !c.dead_letter.stream.empty()) {
     auto sink = dead_letter_sink::open(m.cores->executor(0), c.dead_letter.file, &m.contexts[0]->kinesis,
                                        c.dead_letter.stream);
@@ -345,5 +348,7 @@ std::string service::last_error() const
 }
 
 std::uint16_t service::metrics_port() const noexcept { return impl_->port.load(); }
+
+metrics_registry const* service::metrics() const noexcept { return impl_->published_metrics.load(); }
 
 }  // namespace kinesys::consumer

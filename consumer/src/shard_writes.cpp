@@ -74,6 +74,7 @@ planned_record shard_worker::planned(ticket t)
 bool shard_worker::unconditional_ok(ticket last) const
 {
   auto const& s = const_cast<shard_worker*>(this)->slot(last);
+  if (!shared_.config.write.idempotent) return true;
   if (!shared_.config.write.unconditional_batches) return false;
   if (conditional_through_ && !(*conditional_through_ < s.position)) return false;
   if (!reserved_ || *reserved_ < s.position) return false;
@@ -190,7 +191,7 @@ asio::awaitable<void> shard_worker::put_unconditional(std::uint32_t table, std::
       if (co_await drop_too_old(table, g->records)) live.push_back(g);
     pending = std::move(live);
     if (pending.empty()) co_return;
-    if (!handle_->safe(clock::now())) {
+    if (shared_.config.write.idempotent && !handle_->safe(clock::now())) {
       // Our hold on the lease is no longer certain: finish with conditions.
       std::vector<std::function<asio::awaitable<void>()>> tasks;
       for (auto* g : pending) tasks.push_back([this, table, g] { return put_conditional(table, *g); });
@@ -201,7 +202,10 @@ asio::awaitable<void> shard_worker::put_unconditional(std::uint32_t table, std::
     items.reserve(pending.size());
     double cost = 0;
     for (auto* g : pending) {
-      items.push_back(plan_put(tc, shared_.attrs, planned(g->records.back()), false).item);
+      if (shared_.config.write.idempotent)
+        items.push_back(plan_put(tc, shared_.attrs, planned(g->records.back()), false).item);
+      else
+        items.push_back(slot(g->records.back()).item);
       cost += tc.unit == rate_unit::wcu ? static_cast<double>(estimate_wcu(items.back())) : 1.0;
     }
     std::vector<codecs::item const*> ptrs;
@@ -211,6 +215,7 @@ asio::awaitable<void> shard_worker::put_unconditional(std::uint32_t table, std::
     auto r = co_await core_.writes.batch_put(tc.name, schema_of(tc), ptrs);
     core_.write_slots.release();
     tm.requests.add();
+    tm.batch_requests.add();
     if (r) {
       std::vector<bool> again(pending.size(), false);
       for (auto i : *r) again[i] = true;
@@ -330,6 +335,7 @@ asio::awaitable<void> shard_worker::merge(std::uint32_t table, std::vector<ticke
   auto& tm = shared_.metrics.table(table);
   auto const max_retries = shared_.config.write.max_retries;
   merge_guard guard;
+  if (!shared_.config.write.idempotent) guard.type = merge_guard::kind::none;
   unsigned throttles = 0, rounds = 0;
   std::string last_error;
   auto split = [&]() -> asio::awaitable<void> {

@@ -165,6 +165,8 @@ boost::system::result<dynamo_write> plan_merge(table_config const& table, write_
       w.values.emplace(":fseq", attribute_value::number(std::to_string(first.stamp->sequence)));
       w.condition_expression += " AND (attribute_not_exists(#src) OR #src <> :fsrc OR #srcseq < :fseq)";
     }
+  } else if (guard.type == merge_guard::kind::none) {
+    // No condition: at-least-once by configuration.
   } else if (guard.expected.position) {
     w.values.emplace(":stored", *guard.expected.position);
     w.condition_expression = "#pos = :stored";

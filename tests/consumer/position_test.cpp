@@ -57,18 +57,27 @@ TEST(stream_position, encoding_orders_bytewise_like_positions)
 
 TEST(stream_position, decode_inverts_encode)
 {
-  auto p = pos("49590338271490256608559692538361571095921575989136588898", 17);
-  auto e = p.encode();
-  EXPECT_EQ(e, "056" "49590338271490256608559692538361571095921575989136588898" ".0000000017");
-  EXPECT_EQ(kc::stream_position::decode(e).value(), p);
+  for (auto const* seq : {"0", "1", "63", "64", "4095", "49590338271490256608559692538361571095921575989136588898",
+                          "99999999999999999999999999999999999999999999999999999999999999999999999999999999"})
+    for (std::uint64_t sub : {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{17}, kc::stream_position::max_sub_sequence}) {
+      auto p = pos(seq, sub);
+      EXPECT_EQ(kc::stream_position::decode(p.encode()).value(), p) << seq << "/" << sub;
+    }
+}
+
+TEST(stream_position, the_encoding_is_compact)
+{
+  // Every item carries one: 38 characters for a 56-digit sequence number.
+  EXPECT_EQ(pos("49590338271490256608559692538361571095921575989136588898", 2).encode().size(), 38u);
+  EXPECT_EQ(pos("0").encode(), "/+" "++++++");  // one digit, zero; sub-sequence zero
 }
 
 TEST(stream_position, decode_rejects_malformed_text)
 {
   EXPECT_FALSE(kc::stream_position::decode(""));
-  EXPECT_FALSE(kc::stream_position::decode("0021.0000000000"));     // length says 2, one digit
-  EXPECT_FALSE(kc::stream_position::decode("00212x0000000000"));    // no dot
-  EXPECT_FALSE(kc::stream_position::decode("00207.0000000000"));    // leading zero breaks order
-  EXPECT_FALSE(kc::stream_position::decode("0012.00000000a0"));
-  EXPECT_TRUE(kc::stream_position::decode("0012.0000000000"));
+  EXPECT_FALSE(kc::stream_position::decode("0A"));          // two digits, no sub-sequence
+  EXPECT_FALSE(kc::stream_position::decode("0+A++++++"));   // a leading zero digit would break the order
+  EXPECT_FALSE(kc::stream_position::decode("0A!++++++"));   // not in the alphabet
+  EXPECT_FALSE(kc::stream_position::decode("+++++++"));     // zero digits
+  EXPECT_TRUE(kc::stream_position::decode("0A+++++++"));
 }

@@ -94,6 +94,10 @@ struct consumer_config {
     /// Use BatchWriteItem (no conditions) for records no previous lease
     /// owner can have written; false = conditional writes everywhere.
     bool unconditional_batches = true;
+    /// false: no position guard at all (plain at-least-once, as seed 000's
+    /// loop): replays and duplicates apply again. For measuring the guard's
+    /// cost, or for tables where re-applying is harmless.
+    bool idempotent = true;
     std::string position_attribute = "_kinesys_pos";
     std::string stamp_attribute = "_kinesys_src";
     std::string stamp_sequence_attribute = "_kinesys_src_seq";
@@ -103,7 +107,7 @@ struct consumer_config {
 
   struct dedup_settings {
     bool enabled = true;
-    std::size_t window_keys = 100000;
+    std::size_t window_keys = 20000;  ///< per shard; about 4 MB at this size
     /// Aggregated-record tag carrying the producer's stamp "<producer id>:<sequence>".
     std::string tag = "ks";
   } dedup;

@@ -19,7 +19,7 @@ namespace kinesys::consumer {
 /// @locality owning core (of the shard)
 class dedup_window {
 public:
-  explicit dedup_window(std::size_t capacity = 100'000);
+  explicit dedup_window(std::size_t capacity = 20000);
 
   /// True if (producer, partition key) was seen with a sequence >= this one
   /// (a duplicate: drop it). Otherwise remembers the sequence, returns false.

@@ -43,6 +43,7 @@ struct shard_metrics {
 struct table_metrics {
   counter items_written;  ///< items (or merged updates) applied
   counter requests;
+  counter batch_requests;  ///< BatchWriteItem calls (the rest are single, conditional writes)
   counter write_throttles;
   counter write_errors;
   counter conditional_refusals;
@@ -57,12 +58,21 @@ public:
   std::shared_ptr<shard_metrics> shard(std::string const& shard_id);
   void forget_shard(std::string const& shard_id);
   table_metrics& table(std::size_t index) { return *tables_[index].second; }
+  table_metrics const& table(std::size_t index) const { return *tables_[index].second; }
 
   counter lease_takes, lease_steals, lease_losses, checkpoints, duplicates_dropped;
   gauge leases_held;
 
   /// Prometheus text exposition.
   std::string render() const;
+
+  /// Sums over the shards held now (records read and finished).
+  struct totals {
+    std::uint64_t read = 0, written = 0, skipped = 0, dead_lettered = 0;
+    std::uint64_t finished() const noexcept { return written + skipped + dead_lettered; }
+  };
+  totals shard_totals() const;
+  std::uint64_t items_written() const;
 
 private:
   mutable std::mutex mutex_;  // guards shards_ (lease changes and scrapes only)

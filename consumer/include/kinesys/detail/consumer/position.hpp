@@ -41,9 +41,12 @@ public:
   friend std::strong_ordering operator<=>(stream_position const& a, stream_position const& b) noexcept;
   friend bool operator==(stream_position const& a, stream_position const& b) noexcept;
 
-  /// "<3-digit length><digits>.<10-digit sub-sequence>", e.g.
-  /// "00549...123.0000000002". Equal-length sequences compare digit by
-  /// digit; a longer one is larger, and its larger length prefix says so.
+  /// The sequence number in base 64 with an alphabet in ASCII order
+  /// ("+/0-9A-Za-z"), led by one character giving the digit count, then the
+  /// sub-sequence in 6 fixed digits: 38 characters for today's 56-digit
+  /// sequence numbers (the decimal form would take 70, and every item
+  /// carries one). A longer number is larger and its count character says
+  /// so; equal lengths compare digit by digit.
   std::string encode() const;
   void encode_to(std::string& out) const;
   static boost::system::result<stream_position> decode(std::string_view encoded);

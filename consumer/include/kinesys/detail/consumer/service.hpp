@@ -5,6 +5,7 @@
 // sink, and /metrics + /health. `kinesys-consumer` is a thin main() around it;
 // tests and embedders run it in-process.
 #include <kinesys/detail/consumer/config.hpp>
+#include <kinesys/detail/consumer/metrics.hpp>
 #include <kinesys/detail/engine/aws/config.hpp>
 
 #include <atomic>
@@ -45,6 +46,9 @@ public:
   std::string last_error() const;
   /// The /metrics port once listening (0 before, or when disabled).
   std::uint16_t metrics_port() const noexcept;
+  /// The counters behind /metrics (null until run() has set up); they stay
+  /// valid until the service is destroyed. @locality any thread
+  metrics_registry const* metrics() const noexcept;
 
   struct impl;
 
