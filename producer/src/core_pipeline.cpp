@@ -2,6 +2,8 @@
 // shard maps are in core_sender.cpp.
 #include "core_pipeline.hpp"
 
+#include "spool.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -77,6 +79,8 @@ core_pipeline::core_pipeline(std::size_t core, std::size_t cores, shared_state& 
   // The outer partition key (≤ 256 characters, ≤ 1024 bytes) counts against
   // the 1 MiB record limit too.
   aggregate_limit_ = std::min<std::size_t>(config_.aggregation_max_size, record_max_bytes - 1024);
+  own_origin_ = shared_.producer_id;
+  if (cores_ > 1) own_origin_ += "." + std::to_string(core_);
 }
 
 core_pipeline::~core_pipeline() = default;
@@ -137,6 +141,11 @@ void core_pipeline::drain() {
     }
     links_[r] = no_index;
     metrics_.user_records_received.add();
+    if (spool_ && u.spool_id == 0) {
+      spool_->record(u, shared_.streams.name(u.stream),
+                     u.stamp_origin_text.empty() ? std::string_view(own_origin_) : std::string_view(u.stamp_origin_text));
+      metrics_.spooled.add();
+    }
     route(r, now);
   }
   pump_all(now);
@@ -257,11 +266,7 @@ void core_pipeline::place(stream_state& st, std::uint32_t s, std::uint32_t r, cl
   codecs::tag stamp_tag;
   codecs::user_record view{u.partition_key, u.explicit_hash_key, u.data, {}};
   if (config_.idempotency_stamps) {
-    stamp_text_.assign(shared_.producer_id);
-    if (core_ > 0 || cores_ > 1) {
-      stamp_text_.push_back('.');
-      stamp_text_.append(std::to_string(core_));
-    }
+    stamp_text_.assign(u.stamp_origin_text.empty() ? own_origin_ : u.stamp_origin_text);
     stamp_text_.push_back(':');
     char digits[24];
     auto [end, ec] = std::to_chars(digits, digits + sizeof digits, u.stamp);

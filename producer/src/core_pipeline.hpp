@@ -137,6 +137,8 @@ private:
   clock::duration tick_;
   std::uint64_t stamp_sequence_ = 0;
   std::string stamp_text_;
+  std::string own_origin_;  ///< "<ProducerId>[.<core>]"
+
   std::string compressed_;
   std::size_t aggregate_limit_;
   bool closing_ = false;

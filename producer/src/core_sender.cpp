@@ -3,6 +3,8 @@
 // shard map (ListShards) behind shard prediction.
 #include "core_pipeline.hpp"
 
+#include "spool.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 
 #include <algorithm>
@@ -262,6 +264,7 @@ void core_pipeline::finish_user(std::uint32_t r, put_outcome outcome) {
     else shared_.checkpoints.fail(u.ticket);
     u.ticket = {};
   }
+  if (spool_ && u.spool_id) spool_->acknowledge(u.spool_id);
   std::uint64_t bytes = u.bytes;
   u.krec = no_index;
   u.stamp = 0;

@@ -5,6 +5,7 @@
 #include "core_pipeline.hpp"
 #include "metrics.hpp"
 #include "shared_state.hpp"
+#include "spool.hpp"
 
 #include <kinesys/codecs.hpp>
 #include <kinesys/engine.hpp>
@@ -91,8 +92,86 @@ struct producer::impl {
     auto conn = connect_settings(shared.config, env);
     for (std::size_t c = 0; c < cores.size(); ++c)
       pipelines.push_back(std::make_unique<detail::core_pipeline>(c, cores.size(), shared, cores.context(c), conn));
+    detail::spool_recovery recovery;
+    if (!shared.config.spool_directory.empty()) open_spool(recovery);
     for (auto& p : pipelines) p->start();
     cores.start();
+    if (!recovery.records.empty() || !recovery.files.empty()) replay(recovery);
+  }
+
+  void open_spool(detail::spool_recovery& recovery) {
+    auto const& dir = shared.config.spool_directory;
+    auto r = detail::recover_spool(dir);
+    if (!r) fail_startup("SpoolDirectory: cannot read " + dir.string() + ": " + r.error().message());
+    recovery = std::move(*r);
+    for (std::size_t c = 0; c < cores.size(); ++c) {
+      spools.push_back(std::make_unique<detail::spool>(cores.context(c), dir, c, cores.size(), recovery.next_segment,
+                                                       shared.config));
+      if (auto ec = spools.back()->open())
+        fail_startup("SpoolDirectory: cannot create a spool file in " + dir.string() + ": " + ec.message());
+      pipelines[c]->attach_spool(spools.back().get());
+    }
+  }
+
+  // Sends again what a previous producer spooled and never saw acknowledged,
+  // under the stamps it had; the old files go once the records are spooled
+  // anew (a crash before that only means they are sent once more).
+  void replay(detail::spool_recovery& recovery) {
+    for (auto& r : recovery.records) {
+      prepared p;
+      auto id = shared.streams.id(r.stream);
+      if (!id) continue;
+      p.stream = *id;
+      p.partition_key = r.partition_key;
+      p.explicit_hash_key = r.explicit_hash_key;
+      p.data = r.data;
+      if (!r.explicit_hash_key.empty()) {
+        auto h = codecs::parse_hash_key(r.explicit_hash_key);
+        p.hash_key = h ? *h : codecs::hash_key_of(r.partition_key);
+      } else {
+        p.hash_key = codecs::hash_key_of(r.partition_key);
+      }
+      p.core = detail::core_of(p.hash_key, cores.size());
+      p.cost = r.data.size() + r.partition_key.size() + r.explicit_hash_key.size();
+      shared.bp.acquire_blocking(p.cost);
+      detail::completion c;
+      c.callback = [this](put_outcome o) {
+        recovered.fetch_add(1, std::memory_order_relaxed);
+        if (!o) recovered_failed.fetch_add(1, std::memory_order_relaxed);
+      };
+      submit(p, std::move(c), r.stamp, r.stamp_origin);
+    }
+    if (!sync_spool()) {
+      std::error_code ec;
+      for (auto const& f : recovery.files) std::filesystem::remove(f, ec);
+    }
+  }
+
+  boost::system::error_code sync_spool() {
+    if (spools.empty()) return {};
+    std::vector<std::future<boost::system::error_code>> done;
+    for (std::size_t c = 0; c < cores.size(); ++c) {
+      auto promise = std::make_shared<std::promise<boost::system::error_code>>();
+      done.push_back(promise->get_future());
+      cores.post(c, [this, c, promise] {
+        pipelines[c]->drain();  // what was handed over is spooled first
+        spools[c]->sync([promise](boost::system::error_code ec) { promise->set_value(ec); });
+      });
+    }
+    boost::system::error_code first;
+    for (auto& f : done)
+      if (auto ec = f.get(); ec && !first) first = ec;
+    return first;
+  }
+
+  void close_spools() {
+    std::vector<std::future<void>> done;
+    for (std::size_t c = 0; c < spools.size(); ++c) {
+      auto promise = std::make_shared<std::promise<void>>();
+      done.push_back(promise->get_future());
+      cores.post(c, [this, c, promise] { spools[c]->close([promise] { promise->set_value(); }); });
+    }
+    for (auto& f : done) f.get();
   }
 
   boost::system::result<void, put_error> prepare(std::string_view stream, std::string_view key,
@@ -141,7 +220,8 @@ struct producer::impl {
   }
 
   // Room was taken for `p`; hands it to its core.
-  void submit(prepared const& p, detail::completion done) {
+  void submit(prepared const& p, detail::completion done, std::uint64_t stamp = 0,
+              std::string_view stamp_origin = {}) {
     detail::checkpoint_ticket ticket;
     if (p.source) ticket = shared.checkpoints.add(p.source->id, p.offset);
     auto now = clock::now();
@@ -156,8 +236,9 @@ struct producer::impl {
       u.deadline = now + shared.config.record_ttl;
       u.done = std::move(done);
       u.ticket = ticket;
-      u.stamp = 0;
+      u.stamp = stamp;
       u.stamp_origin = 0;
+      u.stamp_origin_text.assign(stamp_origin);
       u.spool_id = 0;
       u.bytes = p.cost;
     });
@@ -167,6 +248,7 @@ struct producer::impl {
   metrics_snapshot snapshot() const {
     metrics_snapshot m;
     for (auto const& p : pipelines) p->metrics().add_to(m);
+    m.recovered = recovered.load(std::memory_order_relaxed);
     m.user_records_pending = shared.bp.records();
     m.user_bytes_pending = shared.bp.bytes();
     return m;
@@ -194,6 +276,7 @@ struct producer::impl {
     // Every record completes: acknowledged, or failed once its RecordTtl
     // passes; close() cannot wait longer than that.
     shared.bp.wait_idle();
+    close_spools();
     for (std::size_t c = 0; c < cores.size(); ++c) cores.post(c, [p = pipelines[c].get()] { p->stop(); });
     cores.stop();
     cores.join();
@@ -202,7 +285,11 @@ struct producer::impl {
 
   detail::shared_state shared;
   engine::core_set cores;
+  // Spools before pipelines: the pipelines point at them, so they go last.
+  std::vector<std::unique_ptr<detail::spool>> spools;
   std::vector<std::unique_ptr<detail::core_pipeline>> pipelines;
+  std::atomic<std::uint64_t> recovered{0};
+  std::atomic<std::uint64_t> recovered_failed{0};
   std::mutex close_mutex;
   bool closed_done = false;
   std::mutex metrics_mutex;
@@ -278,6 +365,8 @@ void producer::flush_sync() {
 }
 
 void producer::close() { impl_->close(); }
+
+boost::system::error_code producer::sync_spool() { return impl_->sync_spool(); }
 
 std::uint64_t producer::outstanding() const noexcept { return impl_->shared.bp.records(); }
 std::uint64_t producer::outstanding_bytes() const noexcept { return impl_->shared.bp.bytes(); }

@@ -72,6 +72,9 @@ struct user_record {
   /// first sent under).
   std::uint64_t stamp = 0;
   std::uint32_t stamp_origin = 0;
+  /// Set for records recovered from a spool: the "<ProducerId>[.<core>]"
+  /// their stamp was issued under (empty: this producer core's own).
+  std::string stamp_origin_text;
   std::uint64_t spool_id = 0;  ///< 0: not spooled
   std::uint32_t krec = no_index;
   /// The bytes back-pressure took for this record (given back on completion).

@@ -12,6 +12,7 @@
 #include <kinesys/detail/engine/aws/config.hpp>
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/system/error_code.hpp>
 
 #include <cstdint>
 #include <functional>
@@ -89,6 +90,14 @@ public:
   /// RecordTtl), then stops the cores. Idempotent. Not from a callback.
   /// @locality any thread
   void close();
+
+  /// With SpoolDirectory: returns once every record handed over before the
+  /// call is written to the spool (and synced to disk): from then on it
+  /// survives a crash of the process (and, with SpoolFsync=always or after
+  /// this call, a power loss) and a new producer on the same directory
+  /// sends it if it was not acknowledged. Without a spool: returns at once.
+  /// @locality any thread, not from a callback
+  boost::system::error_code sync_spool();
 
   /// Records put and not yet completed. @locality any thread
   std::uint64_t outstanding() const noexcept;
