@@ -92,8 +92,7 @@ struct http_server::state : std::enable_shared_from_this<state> {
 
   asio::awaitable<void> accept_loop(std::size_t core);
   asio::awaitable<void> session(std::size_t core, tcp::socket socket);
-  asio::awaitable<bool> serve_one(std::size_t core, beast::tcp_stream& stream, beast::flat_buffer& buffer,
-                                  session_handle& handle, std::string const& remote);
+  asio::awaitable<bool> serve_one(beast::tcp_stream& stream, beast::flat_buffer& buffer, std::string const& remote);
   asio::awaitable<void> reply_error(beast::tcp_stream& stream, http::status status);
 
   core_set& cores;
@@ -174,7 +173,7 @@ asio::awaitable<void> http_server::state::session(std::size_t core, tcp::socket 
       }
       handle.idle = false;
       first = false;
-      if (!co_await serve_one(core, stream, buffer, handle, remote))
+      if (!co_await serve_one(stream, buffer, remote))
         break;
     }
   } catch (std::exception const&) {
@@ -187,11 +186,8 @@ asio::awaitable<void> http_server::state::session(std::size_t core, tcp::socket 
   connections.fetch_sub(1, std::memory_order_acq_rel);
 }
 
-asio::awaitable<bool> http_server::state::serve_one(std::size_t core, beast::tcp_stream& stream,
-                                                   beast::flat_buffer& buffer, session_handle& handle,
+asio::awaitable<bool> http_server::state::serve_one(beast::tcp_stream& stream, beast::flat_buffer& buffer,
                                                    std::string const& remote) {
-  (void)core;
-  (void)handle;
   http::request_parser<http::string_body> parser;
   parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(options.max_header_bytes, UINT32_MAX)));
   parser.body_limit(options.max_body_bytes);

@@ -23,8 +23,9 @@ struct http_client_options {
   /// Resolve + TCP connect + TLS handshake. The SDKs' defaults are minutes;
   /// a dead endpoint must surface in seconds.
   std::chrono::milliseconds connect_timeout{3000};
-  /// From the call until the whole response is read (queueing, writing and
-  /// reading; connecting has its own budget).
+  /// Writing the request and reading the whole response; separately, it
+  /// also bounds the wait for a pooled connection. Connecting has its own
+  /// budget, and a stale-connection resend starts a fresh one.
   std::chrono::milliseconds request_timeout{10000};
   /// Largest response body accepted; beyond it the call fails with
   /// errc::response_too_large and the connection is dropped.
