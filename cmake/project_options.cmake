@@ -1,11 +1,39 @@
 # Warnings apply to our own code only; third-party headers come in as SYSTEM.
 add_library(kinesys_options INTERFACE)
-target_compile_options(kinesys_options INTERFACE -Wall -Wextra -Werror)
+target_compile_options(kinesys_options INTERFACE -Wall -Wextra -Werror
+  # GCC 12 reports a new/delete mismatch inside Asio's recycling allocator
+  # at -O2 and above (the pair is matched through operator overloads it
+  # does not follow); kept as a warning so it stays visible.
+  $<$<CXX_COMPILER_ID:GNU>:-Wno-error=mismatched-new-delete>)
+set_target_properties(kinesys_options PROPERTIES EXPORT_NAME options)
 
 if(KINESYS_SANITIZE)
   add_compile_options(-fsanitize=${KINESYS_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all)
   add_link_options(-fsanitize=${KINESYS_SANITIZE})
 endif()
+
+# Precompiled headers: Boost.Asio, Boost.System and simdjson headers cost
+# most of every translation unit's compile time; parsed once per target they
+# cut a clean build by about a third.
+option(KINESYS_PCH "Precompile the heavy third-party headers" ON)
+set(kinesys_pch_base <string> <string_view> <vector> <map> <memory> <functional> <chrono> <optional>
+  <unordered_map> <boost/system/error_code.hpp> <boost/system/result.hpp> <simdjson.h>)
+set(kinesys_pch_asio <boost/asio/awaitable.hpp> <boost/asio/use_awaitable.hpp> <boost/asio/co_spawn.hpp>
+  <boost/asio/as_tuple.hpp> <boost/asio/io_context.hpp> <boost/asio/steady_timer.hpp> <boost/asio/post.hpp>
+  <boost/asio/detached.hpp> <boost/asio/any_io_executor.hpp>)
+
+# kinesys_precompile(<target> [ASIO] [EXTRA headers...])
+function(kinesys_precompile target)
+  if(NOT KINESYS_PCH)
+    return()
+  endif()
+  cmake_parse_arguments(ARG "ASIO" "" "EXTRA" ${ARGN})
+  set(headers ${kinesys_pch_base} ${ARG_EXTRA})
+  if(ARG_ASIO)
+    list(APPEND headers ${kinesys_pch_asio})
+  endif()
+  target_precompile_headers(${target} PRIVATE ${headers})
+endfunction()
 
 # kinesys_library(<name> [DEPS ...]): one library per top-level folder, sources
 # globbed from src/, public header under include/kinesys/, alias kinesys::<name>.
@@ -19,4 +47,9 @@ function(kinesys_library name)
     PUBLIC $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include> $<INSTALL_INTERFACE:include>
     PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src)
   target_link_libraries(kinesys_${name} PUBLIC ${ARG_DEPS} PRIVATE kinesys_options ${ARG_PRIVATE_DEPS})
+  if(name STREQUAL "codecs")
+    kinesys_precompile(kinesys_${name})
+  else()
+    kinesys_precompile(kinesys_${name} ASIO)
+  endif()
 endfunction()

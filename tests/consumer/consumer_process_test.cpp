@@ -20,7 +20,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::string binary() { return std::string(KINESYS_BINARY_DIR) + "/consumer/kinesys-consumer"; }
+std::string binary() { return std::string(KINESYS_BINARY_DIR) + "/bin/kinesys-consumer"; }
 
 /// Runs a command with the backend's environment; returns exit status and
 /// stdout+stderr.

@@ -340,7 +340,7 @@ private:
 inline kinesys::test::child_process start_consumer_process(backend const& b, std::filesystem::path const& config_file,
                                                            std::vector<std::string> extra_args = {})
 {
-  std::vector<std::string> argv{std::string(KINESYS_BINARY_DIR) + "/consumer/kinesys-consumer", "--config",
+  std::vector<std::string> argv{std::string(KINESYS_BINARY_DIR) + "/bin/kinesys-consumer", "--config",
                                 config_file.string()};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   kinesys::test::child_process p(argv, b.env());
