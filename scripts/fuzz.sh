@@ -1,14 +1,25 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with the fuzz preset (clang-14, ASan + UBSan)
-# and runs each one for N seconds (default 30) on its corpus in
-# tests/fuzz/corpus/<target>/. New inputs go to a scratch directory, so the
-# committed corpus only changes by hand. Any crash, leak or timeout fails.
-#   scripts/fuzz.sh            # 30 s per target
-#   scripts/fuzz.sh 300        # 5 minutes per target
+# and runs each one for N seconds (default 20) on its corpus in
+# tests/fuzz/corpus/<target>/, with tests/fuzz/<target>.dict as dictionary
+# when there is one. New inputs go to a scratch directory, so the committed
+# corpus only changes by hand. Any crash, leak or timeout fails.
+#   scripts/fuzz.sh                    # 20 s per target
+#   scripts/fuzz.sh 300                # 5 minutes per target
+#   scripts/fuzz.sh --long             # 30 minutes per target
+#   scripts/fuzz.sh 60 local_recovery  # only the named targets
 #   KINESYS_FUZZ_BUILD_DIR=build/x scripts/fuzz.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds="${1:-30}"
+seconds=20
+if [[ "${1:-}" == "--long" ]]; then
+  seconds=1800
+  shift
+elif [[ "${1:-}" =~ ^[0-9]+$ ]]; then
+  seconds="$1"
+  shift
+fi
+only=("$@")
 build="${KINESYS_FUZZ_BUILD_DIR:-build/fuzz}"
 jobs="${KINESYS_FUZZ_JOBS:-$(nproc)}"
 
@@ -18,8 +29,14 @@ cmake --preset fuzz -B "$build" -DKINESYS_BUILD_TESTS=ON >/dev/null
 targets=()
 for source in tests/fuzz/*_fuzz.cpp; do
   name="$(basename "$source" _fuzz.cpp)"
-  targets+=("$name")
+  if [[ ${#only[@]} -eq 0 || " ${only[*]} " == *" $name "* ]]; then
+    targets+=("$name")
+  fi
 done
+if [[ ${#targets[@]} -eq 0 ]]; then
+  echo "no fuzz target named ${only[*]}" >&2
+  exit 2
+fi
 cmake --build "$build" -j "$jobs" --target "${targets[@]/#/kinesys_fuzz_}"
 
 scratch="$(mktemp -d)"
@@ -28,7 +45,9 @@ status=0
 for name in "${targets[@]}"; do
   mkdir -p "$scratch/$name" "tests/fuzz/corpus/$name"
   echo "== $name: ${seconds}s"
-  if ! "$build/tests/fuzz/kinesys_fuzz_$name" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+  dict=()
+  [[ -f "tests/fuzz/$name.dict" ]] && dict=(-dict="tests/fuzz/$name.dict")
+  if ! "$build/tests/fuzz/kinesys_fuzz_$name" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 "${dict[@]}" \
       -artifact_prefix="$scratch/$name-" -print_final_stats=1 \
       "$scratch/$name" "tests/fuzz/corpus/$name" 2>"$scratch/$name.log"; then
     tail -n 60 "$scratch/$name.log"

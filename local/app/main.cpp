@@ -107,6 +107,12 @@ int main(int argc, char** argv)
   persistence->add_option("--segment-bytes", o.persistence.segment_bytes, "shard segment file size")->capture_default_str();
   persistence->add_option("--table-log-bytes", o.persistence.table_log_bytes, "table log size before a snapshot")->capture_default_str();
 
+  auto* connections = app.add_option_group("Connections");
+  std::int64_t header_timeout_ms = 10000, idle_timeout_ms = 60000;
+  connections->add_option("--header-timeout-ms", header_timeout_ms, "a request header must arrive within this")->capture_default_str();
+  connections->add_option("--idle-timeout-ms", idle_timeout_ms, "an idle keep-alive connection is closed after this")->capture_default_str();
+  connections->add_option("--max-connections", o.connections.max_connections, "connections open at once; more get 503")->capture_default_str();
+
   app.add_flag("--log-requests", o.log_requests, "one stderr line per request");
 
   CLI11_PARSE(app, argc, argv);
@@ -121,6 +127,8 @@ int main(int argc, char** argv)
     o.kinesis.iterator_ttl = std::chrono::milliseconds(iterator_ttl_ms);
     o.kinesis.retention = std::chrono::hours(retention_hours);
     o.faults.added_latency = std::chrono::milliseconds(latency_ms);
+    o.connections.header_timeout = std::chrono::milliseconds(header_timeout_ms);
+    o.connections.idle_timeout = std::chrono::milliseconds(idle_timeout_ms);
     o.kinesis.throttle = !(no_throttle || no_kinesis_throttle);
     o.dynamodb.throttle = !(no_throttle || no_dynamodb_throttle);
     o.auth.verify = !no_auth;

@@ -229,6 +229,10 @@ boost::system::result<std::uint16_t> local_server::start()
   ho.port = s.options.port;
   // A PutRecords body is at most 5 MiB of data, base64-encoded, plus keys.
   ho.max_body_bytes = 8u << 20;
+  ho.header_timeout = s.options.connections.header_timeout;
+  ho.idle_timeout = s.options.connections.idle_timeout;
+  ho.max_connections = s.options.connections.max_connections;
+  ho.max_header_bytes = s.options.connections.max_header_bytes;
   s.http = std::make_unique<engine::http_server>(*s.cores, ho, [this](engine::server_request& req) { return impl_->handle(req); });
   auto port = s.http->start();
   if (!port) return port.error();

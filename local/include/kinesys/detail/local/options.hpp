@@ -109,6 +109,16 @@ struct persistence_options {
   std::uint64_t table_log_bytes = 64 * 1024 * 1024;  ///< a table log is compacted into a snapshot past this
 };
 
+/// Limits of the HTTP front (engine::http_server_options): a client that
+/// trickles its header, sits idle or opens too many connections is closed
+/// instead of holding the server's memory and descriptors.
+struct connection_limits {
+  std::chrono::milliseconds header_timeout{10000};  ///< first byte to end of header; beyond it: 408
+  std::chrono::milliseconds idle_timeout{60000};    ///< between keep-alive requests; also bounds a body
+  std::size_t max_connections = 10000;              ///< open at once; more get 503
+  std::size_t max_header_bytes = 16384;             ///< beyond it: 431
+};
+
 struct local_options {
   std::string address = "127.0.0.1";
   std::uint16_t port = 0;             ///< 0 = any free port
@@ -120,6 +130,7 @@ struct local_options {
   fault_options faults;
   auth_options auth;
   persistence_options persistence;
+  connection_limits connections;
   clock_fn clock;                     ///< empty = std::chrono::system_clock::now
   bool log_requests = false;          ///< one stderr line per request
   /// SIGINT/SIGTERM stop the server gracefully (the binary sets this; an
