@@ -148,6 +148,9 @@ boost::system::result<run_config, std::string> make_run_config(bench_options con
     if (auto r = apply_setting(c, s); !r) return r.error();
   c.swept = swept;
   if (auto v = c.producer.validate(); !v) return v.error().message();
+  // Consumer keys are checked now too, whatever the scenario: a typo must
+  // not pass silently because this scenario happens not to read it.
+  if (auto k = make_consumer_config(c, "check", "check_t", "id", "n"); !k) return k.error();
   return c;
 }
 
@@ -170,9 +173,11 @@ std::vector<std::vector<setting>> sweep_points(std::vector<sweep_axis> const& ax
 boost::system::result<consumer::consumer_config, std::string> make_consumer_config(
     run_config const& c, std::string const& stream, std::string const& table, std::string const& key_field,
     std::string const& counter_field)
+  // shutdown_timeout: when a run ends, what is still pending need not be
+  // written (nothing checks it), so the next run starts within 3 s.
 {
   std::string text = "stream = \"" + stream + "\"\napplication = \"" + stream +
-                     "-app\"\ncores = 1\nlog_level = \"warn\"\n"
+                     "-app\"\ncores = 1\nlog_level = \"warn\"\nshutdown_timeout_ms = 3000\n"
                      "[lease]\nduration_ms = 3000\n[metrics]\nport = -1\n[dead_letter]\nfile = \"\"\n"
                      "[tables." + table + "]\nhash_key = \"" + key_field + "\"\nmode = \"" + c.mode + "\"\n";
   if (c.write_rate > 0) text += "rate_limit = " + std::to_string(c.write_rate) + "\n";

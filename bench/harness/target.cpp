@@ -42,6 +42,7 @@ target::target(bench_options const& o) : limits_(o.local_limits)
     variables_ = {{"AWS_ACCESS_KEY_ID", "kinesys-local"},
                   {"AWS_SECRET_ACCESS_KEY", "kinesys-local-secret"},
                   {"AWS_REGION", "us-east-1"},
+                  {"AWS_DEFAULT_REGION", "us-east-1"},  // boto3 reads only this one
                   {"AWS_ENDPOINT_URL", server_->endpoint()},
                   {"AWS_SHARED_CREDENTIALS_FILE", "/nonexistent"},
                   {"AWS_CONFIG_FILE", "/nonexistent"}};

@@ -8,6 +8,9 @@
 'use strict';
 const fs = require('fs');
 const { KinesisClient, PutRecordsCommand } = require('@aws-sdk/client-kinesis');
+// HTTP/1.1 keep-alive, as the SDK uses for Kinesis' request/response calls
+// (its default handler for this client is the HTTP/2 one).
+const { NodeHttpHandler } = require('@smithy/node-http-handler');
 
 function args() {
   const out = { warmup: 2, duration: 10, concurrency: 1, batch: 500 };
@@ -33,7 +36,8 @@ async function main() {
     batches.push(b);
   }
   const endpoint = process.env.AWS_ENDPOINT_URL_KINESIS || process.env.AWS_ENDPOINT_URL;
-  const client = new KinesisClient({ ...(endpoint ? { endpoint } : {}), maxAttempts: 10 });
+  const client = new KinesisClient({ ...(endpoint ? { endpoint } : {}), maxAttempts: 10,
+    requestHandler: new NodeHttpHandler() });
 
   const now = () => Number(process.hrtime.bigint()) / 1e9;
   const start = now();
