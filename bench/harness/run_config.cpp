@@ -173,9 +173,9 @@ std::vector<std::vector<setting>> sweep_points(std::vector<sweep_axis> const& ax
 boost::system::result<consumer::consumer_config, std::string> make_consumer_config(
     run_config const& c, std::string const& stream, std::string const& table, std::string const& key_field,
     std::string const& counter_field)
+{
   // shutdown_timeout: when a run ends, what is still pending need not be
   // written (nothing checks it), so the next run starts within 3 s.
-{
   std::string text = "stream = \"" + stream + "\"\napplication = \"" + stream +
                      "-app\"\ncores = 1\nlog_level = \"warn\"\nshutdown_timeout_ms = 3000\n"
                      "[lease]\nduration_ms = 3000\n[metrics]\nport = -1\n[dead_letter]\nfile = \"\"\n"
