@@ -36,12 +36,12 @@ default_meta make_default_meta()
   local::dispatcher model(o);
   std::string body = R"({"StreamName":"s","ShardCount":1})";
   model.handle("Kinesis_20131202.CreateStream", body);
-  body = R"({"TableName":"t","AttributeDefinitions":[{"AttributeName":"k","AttributeType":"S"}],)"
+  body = R"({"TableName":"tbl","AttributeDefinitions":[{"AttributeName":"k","AttributeType":"S"}],)"
          R"("KeySchema":[{"AttributeName":"k","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST"})";
   model.handle("DynamoDB_20120810.CreateTable", body);
   auto& state = model.state();
   auto* stream = state.cores[0].kinesis->find_stream("s");
-  auto* table = state.cores[state.dynamo_core].dynamo->find_table("t");
+  auto* table = state.cores[state.dynamo_core].dynamo->find_table("tbl");
   if (!stream || !table) std::abort();
   return {persist::stream_meta_json(*stream), persist::table_meta_json(*table)};
 }
@@ -87,8 +87,8 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
   fs::remove_all(dir);
   write(dir / "streams" / "s-s" / "stream.json", given[2] ? parts[2] : std::string_view(meta.stream));
   write(dir / "streams" / "s-s" / "0" / "00000000000000000000.seg", parts[0]);
-  write(dir / "tables" / "t-t" / "table.json", given[3] ? parts[3] : std::string_view(meta.table));
-  write(dir / "tables" / "t-t" / "log-0000000000.log", parts[1]);
+  write(dir / "tables" / "t-tbl" / "table.json", given[3] ? parts[3] : std::string_view(meta.table));
+  write(dir / "tables" / "t-tbl" / "log-0000000000.log", parts[1]);
 
   auto const first = open_once(dir);
   auto const second = open_once(dir);

@@ -82,7 +82,7 @@ TEST(hostile, forged_signatures_are_refused_and_never_executed)
   };
   for (auto const& [what, wire] : forgeries) {
     ASSERT_NE(wire, good) << what << ": the forgery changed nothing";
-    auto r = exchange(port, wire);
+    auto r = send_and_read(port, wire);
     EXPECT_TRUE(is_auth_refusal(r)) << what << ": " << r.bytes.substr(0, 400);
   }
   auto listed = aws_call(port, "Kinesis_20131202.ListStreams", "{}");
@@ -90,7 +90,7 @@ TEST(hostile, forged_signatures_are_refused_and_never_executed)
   EXPECT_FALSE(has(listed.body, "forge")) << "a forged request was executed: " << listed.body;
   // The untouched request still works, so the forgeries failed for what
   // was changed in them.
-  EXPECT_EQ(exchange(port, good).status(), 200u);
+  EXPECT_EQ(send_and_read(port, good).status(), 200u);
 }
 
 TEST(hostile, a_replayed_request_is_refused_once_its_date_is_stale)
@@ -101,16 +101,16 @@ TEST(hostile, a_replayed_request_is_refused_once_its_date_is_stale)
   local_server server(o);
   auto port = server.start().value();
   std::string const captured = signed_wire(port, "Kinesis_20131202.ListStreams", "{}", {}, true, clock->now());
-  EXPECT_EQ(exchange(port, captured).status(), 200u);
+  EXPECT_EQ(send_and_read(port, captured).status(), 200u);
   clock->advance(std::chrono::minutes(4));
-  EXPECT_EQ(exchange(port, captured).status(), 200u) << "within the 5 minutes AWS allows";
+  EXPECT_EQ(send_and_read(port, captured).status(), 200u) << "within the 5 minutes AWS allows";
   clock->advance(std::chrono::minutes(2));
-  auto replay = exchange(port, captured);
+  auto replay = send_and_read(port, captured);
   EXPECT_TRUE(is_auth_refusal(replay)) << replay.bytes;
   EXPECT_TRUE(has(replay.bytes, "InvalidSignatureException")) << replay.bytes;
   EXPECT_TRUE(has(replay.bytes, "Signature expired")) << replay.bytes;
   // A request dated in the future by more than the skew is refused too.
-  auto future = exchange(port, signed_wire(port, "Kinesis_20131202.ListStreams", "{}", {}, true, clock->now() + std::chrono::minutes(6)));
+  auto future = send_and_read(port, signed_wire(port, "Kinesis_20131202.ListStreams", "{}", {}, true, clock->now() + std::chrono::minutes(6)));
   EXPECT_TRUE(has(future.bytes, "Signature not yet current") || has(future.bytes, "InvalidSignatureException")) << future.bytes;
 }
 
@@ -190,7 +190,7 @@ TEST(hostile, the_secret_key_appears_in_no_log_line_and_no_error_body)
   call("DynamoDB_20120810.PutItem", R"({"TableName":"none","Item":{}})", right);
   call("DynamoDB_20120810.ListTables", "{}", signing{"AKIDHOSTILE", "wrong", {}});
   call("Kinesis_20131202.ListStreams", "{}", std::nullopt);
-  answers += exchange(*port, "GET /_kinesys/faults HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").bytes;
+  answers += send_and_read(*port, "GET /_kinesys/faults HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").bytes;
   EXPECT_EQ(child.stop(SIGTERM) & 0x7f, 0);
 
   std::ifstream in(log);

@@ -106,7 +106,7 @@ inline std::string signed_wire(std::uint16_t port, std::string const& target, st
 }
 
 /// Sends raw bytes on a fresh connection and reads until the server closes.
-inline received exchange(std::uint16_t port, std::string_view wire, std::chrono::milliseconds deadline = 10s)
+inline received send_and_read(std::uint16_t port, std::string_view wire, std::chrono::milliseconds deadline = 10s)
 {
   int fd = connect_loopback(port);
   if (fd < 0) return {};

@@ -7,7 +7,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <thread>
 
 namespace kinesys::hostile {
@@ -47,7 +49,9 @@ TEST(hostile, a_header_trickled_slower_than_the_header_timeout_is_cut_off)
   ::close(fd);
   EXPECT_LT(sent, header.size()) << "the header was never cut off";
   EXPECT_TRUE(answer.closed) << "the server kept a trickling connection open";
-  if (!answer.bytes.empty()) EXPECT_EQ(answer.status(), 408u) << answer.bytes;
+  if (!answer.bytes.empty()) {
+    EXPECT_EQ(answer.status(), 408u) << answer.bytes;
+  }
   // The first byte opens the header deadline; its expiry closes the
   // connection. Allow for a loaded machine, not for an unbounded wait.
   EXPECT_LT(held, 2500ms);
