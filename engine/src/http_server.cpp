@@ -106,8 +106,17 @@ struct http_server::state : std::enable_shared_from_this<state> {
 
 asio::awaitable<void> http_server::state::reply_error(beast::tcp_stream& stream, http::status status) {
   http::response<http::string_body> res{status, 11};
-  res.set(http::field::content_type, "text/plain");
-  res.body() = std::string(http::obsolete_reason(status)) + "\n";
+  if (options.error_response) {
+    auto custom = options.error_response(static_cast<unsigned>(status));
+    for (auto& h : custom.headers)
+      if (!iequals(h.name, "content-length") && !iequals(h.name, "transfer-encoding") &&
+          !iequals(h.name, "connection"))
+        res.insert(h.name, h.value);
+    res.body() = std::move(custom.body);
+  } else {
+    res.set(http::field::content_type, "text/plain");
+    res.body() = std::string(http::obsolete_reason(status)) + "\n";
+  }
   res.prepare_payload();
   res.keep_alive(false);
   stream.expires_after(std::chrono::seconds(5));

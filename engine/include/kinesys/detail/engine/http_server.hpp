@@ -34,6 +34,12 @@ struct http_server_options {
   std::chrono::milliseconds idle_timeout{60000};
   /// Connections open at once across all cores; more get 503 and close.
   std::size_t max_connections = 10000;
+  /// Builds the answer to a request the server refuses by itself (400
+  /// malformed, 408 header timeout, 413 body limit, 431 header limit), so an
+  /// application answers in its own format (kinesys-ingest: JSON naming the
+  /// limit). The status stays the server's; the connection still closes.
+  /// Called on the connection's core. Empty: the plain-text reason phrase.
+  std::function<http_response(unsigned status)> error_response{};
 };
 
 struct server_request {
