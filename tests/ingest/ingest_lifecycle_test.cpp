@@ -88,6 +88,52 @@ TEST(ingest_lifecycle, sigterm_lets_in_flight_requests_finish_then_exits_0) {
   EXPECT_NE(p.log().find("stopped"), std::string::npos) << p.log();
 }
 
+TEST(ingest_lifecycle, producer_back_pressure_in_fail_mode_is_503_with_retry_after) {
+  local_kinesis kinesis;
+  kinesis.create_stream("events", 1);
+  temp_dir dir;
+  auto p = start_ingest(kinesis, dir.path, {"--set", "BackpressureMode=fail", "--set", "MaxOutstandingRecords=1"},
+                        {keys_env});
+  ASSERT_NE(p.port, 0);
+  ASSERT_EQ(put_json(p.port, "/stream", R"({"stream": "events", "payload": {"device_id": "warm"}})", app_key).status,
+            200);
+  kinesys::local::fault_options slow;
+  slow.latency = 1.0;
+  slow.added_latency = std::chrono::milliseconds(500);
+  kinesis.server().set_faults(slow);
+  http_reply holder;
+  std::thread client([&] {
+    holder = put_json(p.port, "/stream", R"({"stream": "events", "payload": {"device_id": "a"}})", app_key);
+  });
+  // The one outstanding record the producer allows is taken...
+  bool held = eventually([&] {
+    return metric(get(p.port, "/metrics").body, "kinesys_producer_user_records_pending") == 1;
+  });
+  // ...so the next put is refused at once instead of waiting.
+  auto refused = put_json(p.port, "/stream", R"({"stream": "events", "payload": {"device_id": "b"}})", app_key);
+  client.join();
+  kinesis.server().set_faults({});
+  ASSERT_TRUE(held);
+  EXPECT_EQ(holder.status, 200) << holder.body;
+  ASSERT_EQ(refused.status, 503) << refused.body;
+  EXPECT_EQ(refused.header("retry-after"), "1");
+  EXPECT_NE(refused.body.find("\"overloaded\""), std::string::npos) << refused.body;
+  EXPECT_NE(refused.body.find("MaxOutstandingRecords 1"), std::string::npos) << refused.body;
+}
+
+TEST(ingest_lifecycle, credentials_kinesis_refuses_are_502_naming_the_reason_and_logged) {
+  local_kinesis kinesis;
+  kinesis.create_stream("events", 1);
+  temp_dir dir;
+  auto p = start_ingest(kinesis, dir.path, {}, {keys_env, "AWS_SECRET_ACCESS_KEY=not-the-secret"});
+  ASSERT_NE(p.port, 0);
+  auto r = put_json(p.port, "/stream", R"({"stream": "events", "payload": {"device_id": "x"}})", app_key);
+  ASSERT_EQ(r.status, 502) << r.body;
+  EXPECT_NE(r.body.find("upstream_access_denied"), std::string::npos) << r.body;
+  EXPECT_TRUE(eventually([&] { return p.log().find("warn PUT /stream -> 502") != std::string::npos; })) << p.log();
+  EXPECT_EQ(p.log().find("not-the-secret"), std::string::npos);
+}
+
 TEST(ingest_lifecycle, a_header_slower_than_header_timeout_is_408) {
   local_kinesis kinesis;
   temp_dir dir;

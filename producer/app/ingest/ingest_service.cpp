@@ -80,12 +80,17 @@ asio::awaitable<engine::server_reply> ingest_service::handle(engine::server_requ
   }
   auto const elapsed = clock::now() - started;
   metrics_.request(ctx.core, ctx.tenant, response->status, elapsed);
-  if (log_enabled(log_level::debug)) {
-    // The path only: a query string is the client's and could hold anything.
+  // Failures on our side or upstream are events worth a line; everything
+  // else only at debug. The path only: a query string is the client's and
+  // could hold anything. The body is ours and names no key.
+  bool const failed = response->status >= 500;
+  if (failed || log_enabled(log_level::debug)) {
     std::string_view target = request.request.target;
-    log_debug(request.request.method, " ", target.substr(0, target.find('?')).substr(0, 200), " -> ",
-              response->status, " tenant=", ctx.tenant ? tenants_.tenants()[*ctx.tenant].name : std::string("-"),
-              " ", std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count(), "us");
+    log_at(failed ? log_level::warn : log_level::debug, request.request.method, " ",
+           target.substr(0, target.find('?')).substr(0, 200), " -> ", response->status,
+           " tenant=", ctx.tenant ? tenants_.tenants()[*ctx.tenant].name : std::string("-"), " ",
+           std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count(), "us",
+           failed ? " " + response->body.substr(0, 400) : std::string());
   }
   engine::server_reply reply;
   reply.response = std::move(*response);
