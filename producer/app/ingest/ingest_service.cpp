@@ -86,8 +86,8 @@ asio::awaitable<engine::server_reply> ingest_service::handle(engine::server_requ
   bool const failed = response->status >= 500;
   if (failed || log_enabled(log_level::debug)) {
     std::string_view target = request.request.target;
-    log_at(failed ? log_level::warn : log_level::debug, request.request.method, " ",
-           target.substr(0, target.find('?')).substr(0, 200), " -> ", response->status,
+    log_at(failed ? log_level::warn : log_level::debug, quoted_input(request.request.method, 16), " ",
+           quoted_input(target.substr(0, target.find('?')), 200), " -> ", response->status,
            " tenant=", ctx.tenant ? tenants_.tenants()[*ctx.tenant].name : std::string("-"), " ",
            std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count(), "us",
            failed ? " " + response->body.substr(0, 400) : std::string());
@@ -135,7 +135,7 @@ std::optional<http_error> ingest_service::authenticate(engine::http_request cons
   if (!is_json_media_type(content_type))
     return http_error{415, "unsupported_media_type",
                       "Content-Type must be application/json, got \"" +
-                          std::string(content_type.substr(0, 100)) + "\""};
+                          quoted_input(content_type, 100) + "\""};
   return std::nullopt;
 }
 
@@ -144,8 +144,8 @@ std::optional<http_error> ingest_service::admit(request_context const& ctx, std:
   auto const& t = tenants_.tenants()[*ctx.tenant];
   if (!valid_stream_name(stream))
     return http_error{400, "invalid_stream_name",
-                      "stream \"" + std::string(stream.substr(0, 140)) +
-                          "\" is not a stream name: 1 to 128 characters of a-z A-Z 0-9 _ . -"};
+                      "stream \"" + quoted_input(stream) + "\" (" + std::to_string(stream.size()) +
+                          " bytes) is not a stream name: 1 to 128 characters of a-z A-Z 0-9 _ . -"};
   if (!t.allows(stream))
     return http_error{403, "stream_forbidden",
                       "tenant \"" + t.name + "\" may not write to stream \"" + std::string(stream) + "\""};

@@ -31,6 +31,13 @@ void append_put_result(std::string& out, producer::put_result const& r) {
   w.begin_object().member("shard_id", r.shard_id.view()).member("sequence_number", r.sequence_number.view()).end_object();
 }
 
+std::string quoted_input(std::string_view text, std::size_t max) {
+  std::string out;
+  for (char c : text.substr(0, max)) out.push_back(c >= 0x20 && c < 0x7f ? c : '?');
+  if (text.size() > max) out += "...";
+  return out;
+}
+
 http_error from_put_error(producer::put_error const& e) {
   using producer::errc;
   if (e.code.category() == producer::producer_category()) {

@@ -28,6 +28,10 @@ void append_put_result(std::string& out, producer::put_result const& r);
 /// {"error":"<code>","message":"..."}
 void append_error(std::string& out, std::string_view code, std::string_view message);
 
+/// Client-supplied text quoted in a message: at most `max` bytes, anything
+/// but printable ASCII as '?', so a reply or log line stays one valid line.
+std::string quoted_input(std::string_view text, std::size_t max = 128);
+
 /// The status, code and message for a put that failed:
 ///   record too large, bad partition / hash key  400
 ///   stream_not_found                            404
