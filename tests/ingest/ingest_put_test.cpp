@@ -6,6 +6,8 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <random>
 
 using namespace kinesys::ingest::test;
@@ -126,6 +128,26 @@ TEST(ingest_put, a_batch_with_bad_entries_answers_207_and_puts_the_good_ones) {
   auto stored = s.kinesis.records("events");
   EXPECT_TRUE(contains(stored, good1));
   EXPECT_TRUE(contains(stored, good2));
+}
+
+TEST(ingest_put, concurrent_clients_on_both_cores_all_land_exactly_once) {
+  auto& s = shared();
+  std::string const run = unique("conc");
+  std::vector<std::thread> clients;
+  std::atomic<int> ok{0};
+  for (int t = 0; t < 4; ++t)
+    clients.emplace_back([&, t] {
+      for (int i = 0; i < 20; ++i) {
+        std::string payload = "{\"device_id\": \"d" + std::to_string(i % 5) + "\", \"run\": \"" + run +
+                              "\", \"n\": " + std::to_string(t * 100 + i) + "}";
+        if (put_json(s.ingest.port, "/stream", envelope("events", payload), demo_key).status == 200) ++ok;
+      }
+    });
+  for (auto& c : clients) c.join();
+  EXPECT_EQ(ok.load(), 80);
+  auto stored = s.kinesis.records("events");
+  auto landed = std::count_if(stored.begin(), stored.end(), [&](std::string const& r) { return r.find(run) != std::string::npos; });
+  EXPECT_EQ(landed, 80);
 }
 
 TEST(ingest_put, a_batch_over_max_batch_is_413_naming_the_limit) {
