@@ -61,7 +61,10 @@ std::string num(double v, int precision = 1)
 std::string series_json(std::vector<double> const& v)
 {
   std::string out = "[";
-  for (std::size_t i = 0; i < v.size(); ++i) out += (i ? "," : "") + num(v[i], 0);
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i) out += ',';
+    out += num(v[i], 0);
+  }
   return out + "]";
 }
 
