@@ -56,25 +56,37 @@ int digit_value(char c) noexcept
 
 void stream_position::encode_to(std::string& out) const
 {
-  // Base 64 by repeated division of the decimal digits (at most 80 of
-  // them: a few thousand steps, no big-integer type needed).
-  std::array<std::uint8_t, max_digits> dec{};
-  for (std::size_t i = 0; i < size_; ++i) dec[i] = static_cast<std::uint8_t>(digits_[i] - '0');
-  char b64[48];
-  int n = 0;
-  std::size_t first = 0;
-  do {
-    unsigned rem = 0;
-    for (std::size_t i = first; i < size_; ++i) {
-      unsigned cur = rem * 10 + dec[i];
-      dec[i] = static_cast<std::uint8_t>(cur / 64);
-      rem = cur % 64;
+  // The decimal digits into 64-bit limbs (19 digits at a time), then 6 bits
+  // per output digit: a few hundred nanoseconds for a 56-digit number.
+  constexpr int limbs = 5;  // 80 decimal digits < 2^266 < 2^320
+  std::uint64_t v[limbs] = {};
+  for (std::size_t at = 0; at < size_;) {
+    std::size_t len = std::min<std::size_t>(19, size_ - at);
+    std::uint64_t chunk = 0, scale = 1;
+    for (std::size_t i = 0; i < len; ++i) {
+      chunk = chunk * 10 + static_cast<std::uint64_t>(digits_[at + i] - '0');
+      scale *= 10;
     }
-    b64[n++] = alphabet[rem];
-    while (first < size_ && dec[first] == 0) ++first;
-  } while (first < size_);
+    at += len;
+    unsigned __int128 carry = chunk;
+    for (auto& limb : v) {
+      unsigned __int128 cur = static_cast<unsigned __int128>(limb) * scale + carry;
+      limb = static_cast<std::uint64_t>(cur);
+      carry = cur >> 64;
+    }
+  }
+  int top = limbs - 1;
+  while (top > 0 && v[top] == 0) --top;
+  int bits = v[top] == 0 ? 0 : 64 * top + (64 - __builtin_clzll(v[top]));
+  int n = std::max(1, (bits + 5) / 6);
+  auto six_bits = [&](int index) {  // index-th group of 6 bits from the least significant
+    int bit = index * 6, limb = bit / 64, off = bit % 64;
+    std::uint64_t x = v[limb] >> off;
+    if (off > 58 && limb + 1 < limbs) x |= v[limb + 1] << (64 - off);
+    return static_cast<int>(x & 63);
+  };
   out.push_back(alphabet[n]);  // the length first: more digits, larger number
-  for (int i = n - 1; i >= 0; --i) out.push_back(b64[i]);
+  for (int i = n - 1; i >= 0; --i) out.push_back(alphabet[six_bits(i)]);
   for (int i = sub_digits - 1; i >= 0; --i) out.push_back(alphabet[(sub_ >> (6 * i)) & 63]);
 }
 

@@ -38,7 +38,7 @@ TEST(lease, round_trips_through_a_kcl_shaped_item)
   EXPECT_EQ(*it.at("leaseKey").get_if<std::string>(), l.key);
   EXPECT_EQ(it.at("leaseCounter").get_if<codecs::number_value>()->text, "41");
   EXPECT_EQ(it.at("checkpointSubSequenceNumber").get_if<codecs::number_value>()->text, "2");
-  EXPECT_EQ(it.at("parentShardIds").get_if<codecs::string_set>()->members, l.parents);
+  EXPECT_EQ(it.at("parentShardId").get_if<codecs::string_set>()->members, l.parents);
   EXPECT_FALSE(it.contains("childShardIds"));  // DynamoDB refuses empty sets
   EXPECT_EQ(kc::lease_from_item(it).value(), l);
 }

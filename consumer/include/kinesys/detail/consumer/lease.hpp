@@ -3,7 +3,7 @@
 // inspected with the same tools (and the attribute names mean what KCL users
 // expect): leaseKey (the shard id, hash key), leaseOwner, leaseCounter,
 // checkpoint + checkpointSubSequenceNumber, ownerSwitchesSinceCheckpoint,
-// parentShardIds, childShardIds, startingHashKey/endingHashKey. One extra
+// parentShardId, childShardIds, startingHashKey/endingHashKey. One extra
 // attribute, kinesysHighWater, records how far the owner may have written
 // without conditions (see docs/consumer.md, "where BatchWriteItem is safe").
 //
@@ -32,7 +32,7 @@ inline constexpr std::string_view counter = "leaseCounter";
 inline constexpr std::string_view checkpoint = "checkpoint";
 inline constexpr std::string_view checkpoint_sub = "checkpointSubSequenceNumber";
 inline constexpr std::string_view owner_switches = "ownerSwitchesSinceCheckpoint";
-inline constexpr std::string_view parents = "parentShardIds";
+inline constexpr std::string_view parents = "parentShardId";  // KCL's name: singular, a string set
 inline constexpr std::string_view children = "childShardIds";
 inline constexpr std::string_view starting_hash_key = "startingHashKey";
 inline constexpr std::string_view ending_hash_key = "endingHashKey";
