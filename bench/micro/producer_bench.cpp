@@ -1,0 +1,117 @@
+// Producer throughput: user records/s through one producer core, from put to
+// acknowledgement, against an in-process kinesys-local with its per-shard
+// throughput limits off (so the producer, not the shard limit, is measured).
+// One application thread calls put_async; the producer core aggregates,
+// collects and sends; kinesys-local answers on its own core.
+//
+//   kinesys_bench_producer_bench --benchmark_filter='put/100/1/0'
+//
+// Arguments: record size (bytes), aggregation (0/1), compression (0/1).
+#include <kinesys/local.hpp>
+#include <kinesys/producer.hpp>
+#include <kinesys/detail/engine/aws/kinesis_client.hpp>
+
+#include <benchmark/benchmark.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace kinesys;
+
+constexpr int shard_count = 64;
+constexpr int key_count = 10000;
+
+struct bench_server {
+  bench_server() {
+    local::local_options o;
+    o.cores = 1;
+    o.kinesis.throttle = false;
+    o.kinesis.shard_limit = 1000;
+    // Keep memory bounded over long runs: old records are trimmed.
+    o.kinesis.max_shard_bytes_in_memory = 4 << 20;
+    server = std::make_unique<local::local_server>(o);
+    server->start().value();
+    boost::asio::io_context io;
+    engine::http_client http(io.get_executor());
+    engine::aws::kinesis_client client(http, engine::endpoint::parse(server->endpoint()).value(),
+                                       engine::aws::credentials{"kinesys-local", "kinesys-local-secret", "", ""},
+                                       "us-east-1");
+    auto create = [&]() -> boost::asio::awaitable<void> {
+      (void)co_await client.create_stream({"bench", shard_count, engine::aws::stream_mode::provisioned});
+      (void)co_await client.wait_for_stream({"bench", ""});
+    };
+    auto f = boost::asio::co_spawn(io, create(), boost::asio::use_future);
+    io.run();
+    f.get();
+  }
+  std::unique_ptr<local::local_server> server;
+};
+
+bench_server& server() {
+  static bench_server s;
+  return s;
+}
+
+void put(benchmark::State& state) {
+  auto size = static_cast<std::size_t>(state.range(0));
+  producer::producer_config c;
+  c.kinesis_endpoint = server().server->endpoint();
+  c.cores = 1;
+  c.aggregation_enabled = state.range(1) != 0;
+  c.compression = state.range(2) != 0 ? producer::compression_codec::zstd : producer::compression_codec::none;
+  c.rate_limit = 100000;  // the server does not limit either
+  c.max_outstanding_records = 200000;
+  c.record_max_buffered_time = std::chrono::milliseconds(50);
+  auto env = engine::aws::environment::from_map({{"AWS_ACCESS_KEY_ID", "kinesys-local"},
+                                                 {"AWS_SECRET_ACCESS_KEY", "kinesys-local-secret"},
+                                                 {"AWS_REGION", "us-east-1"}});
+  producer::producer p(c, env);
+
+  std::vector<std::string> keys;
+  for (int i = 0; i < key_count; ++i) keys.push_back("device-" + std::to_string(i));
+  // JSON telemetry like the seeds' events, padded to the record size.
+  std::string data = R"({"device_id":"device-1","time":"2022-01-01 00:01:00","measurement":"temperature","value":76.1})";
+  data.resize(size, ' ');
+
+  std::atomic<std::uint64_t> ok{0}, failed{0};
+  auto done = [&](producer::put_outcome o) { (o ? ok : failed).fetch_add(1, std::memory_order_relaxed); };
+  // Warm up: shard map loaded, pools and buffers grown.
+  for (int i = 0; i < 20000; ++i) p.put_async("bench", keys[i % key_count], data, done);
+  p.flush_sync();
+
+  std::uint64_t per_iteration = size >= 1024 ? 100000 : 300000;
+  std::uint64_t n = 0;
+  for (auto _ : state) {
+    for (std::uint64_t i = 0; i < per_iteration; ++i, ++n) p.put_async("bench", keys[n % key_count], data, done);
+    p.flush_sync();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * per_iteration));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * per_iteration * size));
+  auto m = p.metrics();
+  state.counters["failed"] = static_cast<double>(failed.load());
+  state.counters["kinesis_records"] = static_cast<double>(m.kinesis_records_put);
+  state.counters["retries"] = static_cast<double>(m.retries);
+  state.counters["max_buffering_ms"] = static_cast<double>(m.buffering_time_ms_max);
+}
+
+BENCHMARK(put)
+    ->ArgNames({"size", "agg", "zstd"})
+    ->Args({100, 1, 0})
+    ->Args({100, 0, 0})
+    ->Args({1024, 1, 0})
+    ->Args({1024, 0, 0})
+    ->Args({100, 1, 1})
+    ->Args({1024, 1, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MinTime(2.0);
+
+}  // namespace
