@@ -129,7 +129,9 @@ class Load:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         next_device, requests = 0, 0
         while quota > 0:
-            n = min(quota, self.args.batch)
+            # Mostly the batch form; every tenth request one event in the seed's single PUT /stream shape.
+            single = requests % 10 == 9
+            n = 1 if single else min(quota, self.args.batch)
             events = []
             for _ in range(n):
                 d = devices[next_device % len(devices)]
@@ -138,10 +140,6 @@ class Load:
                 value = base[d] + Decimal(rng.randint(-50, 50)) / 10
                 events.append({"device_id": d, "seq": seq[d], "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                                "measurement": MEASUREMENTS[seq[d] % 3], "value": value})
-            # Mostly the batch form; every tenth request one event in the seed's single PUT /stream shape.
-            single = requests % 10 == 9
-            if single:
-                events = events[:1]
             self.send(conn, events, single)
             requests += 1
             quota -= len(events)
