@@ -61,6 +61,7 @@ shard_worker::shard_worker(shared_context& shared, core_context& core, acquired_
       control_(core.ex)
 {
   resume_after_ = lease_.checkpoint_position();
+  if (auto range = codecs::parse_hash_key_range(lease_.starting_hash_key, lease_.ending_hash_key)) owned_range_ = *range;
   checkpointed_ = resume_after_;
   if (!lease_.high_water.empty())
     if (auto hw = stream_position::decode(lease_.high_water)) {
@@ -263,6 +264,16 @@ void shard_worker::add_user_record(std::shared_ptr<aws::get_records_result> cons
   s.key_hash = m->key_hash;
 }
 
+bool shard_worker::owns(codecs::user_record const& u) const noexcept
+{
+  if (!owned_range_) return true;
+  if (!u.explicit_hash_key.empty()) {
+    auto key = codecs::parse_hash_key(u.explicit_hash_key);
+    return !key || owned_range_->contains(*key);
+  }
+  return owned_range_->contains(codecs::hash_key_of(u.partition_key));
+}
+
 asio::awaitable<bool> shard_worker::accept(std::shared_ptr<aws::get_records_result> batch)
 {
   auto first_new = tracker_.issued();
@@ -283,7 +294,15 @@ asio::awaitable<bool> shard_worker::accept(std::shared_ptr<aws::get_records_resu
       }
     } else {
       std::uint64_t sub = 0;
-      for (auto const& u : *users) add_user_record(batch, rec, aggregated ? sub++ : 0, u, unmappable);
+      for (auto const& u : *users) {
+        std::uint64_t const this_sub = aggregated ? sub++ : 0;
+        // An aggregate a producer built with a stale shard map can land on
+        // a shard that does not own some of its user records; the producer
+        // (as the KPL) sends those again to the owning shard, so here they
+        // are skipped, as the KCL does. Applying them would apply them twice.
+        if (aggregated && !owns(u)) continue;
+        add_user_record(batch, rec, this_sub, u, unmappable);
+      }
     }
     if (auto p = stream_position::make(rec.sequence_number)) last_read_ = *p;
   }

@@ -18,6 +18,7 @@
 #include <kinesys/detail/consumer/record_mapper.hpp>
 #include <kinesys/detail/consumer/write_plan.hpp>
 
+#include <kinesys/detail/codecs/hash_key.hpp>
 #include <kinesys/detail/codecs/kpl_aggregation.hpp>
 #include <kinesys/detail/engine/aws/kinesis_client.hpp>
 #include <kinesys/detail/engine/http_client.hpp>
@@ -131,6 +132,8 @@ private:
   planned_record planned(ticket t);
   bool unconditional_ok(ticket last) const;
 
+  /// False for a user record whose hash key lies outside this shard's range.
+  bool owns(codecs::user_record const& u) const noexcept;
   record_slot& slot(ticket t) { return slots_[static_cast<std::size_t>(t - base_)]; }
   void finish(std::vector<ticket> const& records, outcome o);
   void finish_one(ticket t, outcome o);
@@ -143,6 +146,7 @@ private:
   std::shared_ptr<shard_metrics> metrics_;
   /// merge mode's bookkeeping attributes, one set per shard (see write_plan.hpp).
   write_attributes merge_attrs_;
+  std::optional<codecs::hash_key_range> owned_range_;  ///< from the lease; none: every record is ours
   std::optional<stream_position> resume_after_;     ///< checkpointed: skip records at or below
   std::optional<stream_position> conditional_through_;  ///< a previous owner may have written up to here
   std::optional<stream_position> reserved_;         ///< our high-water mark
