@@ -222,6 +222,8 @@ def main():
     ap.add_argument("--keys", type=int, default=50)
     ap.add_argument("--long", type=float, default=0, help="run for this many seconds instead (repeated cycles)")
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
+    ap.add_argument("--skip", action="append", default=[], help="leave out an action (faults_on, kill_consumer, "
+                    "split_shard, kill_local, stop_consumer); may repeat")
     args = ap.parse_args()
 
     duration = args.long or args.duration
@@ -254,6 +256,8 @@ def main():
         fault_seed = rng.randrange(1 << 30)
         split_shards = ["shardId-000000000000", "shardId-000000000001"]
         for at, kind in schedule(rng, duration, cycles):
+            if kind in args.skip:
+                continue
             delay = started + at - time.monotonic()
             if delay > 0:
                 time.sleep(delay)
