@@ -101,8 +101,9 @@ TEST(hostile, two_thousand_idle_connections_do_not_starve_a_signed_client)
     if (i % 2 == 0) send_all(fd, "POST / HTTP/1.1\r\nHost: x\r\n");
   }
   // Every idle connection is accepted and held by the server (two
-  // descriptors each, ours and its).
-  EXPECT_TRUE(eventually([&] { return open_fds() >= baseline + 2 * idle; }, 20s))
+  // descriptors each, ours and its). A few descriptors of earlier tests may
+  // still be closing in the baseline, hence the small slack.
+  EXPECT_TRUE(eventually([&] { return open_fds() + 32 >= baseline + 2 * idle; }, 20s))
       << open_fds() << " descriptors, expected " << baseline + 2 * idle;
 
   std::chrono::nanoseconds worst{0};
