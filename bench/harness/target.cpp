@@ -97,7 +97,8 @@ void target::create_stream(std::string const& name, int shards)
     req.stream_name = name;
     req.shard_count = shards;
     if (auto c = co_await kinesis_->create_stream(req); !c) co_return c.error();
-    if (auto w = co_await kinesis_->wait_for_stream(aws::stream_ref{name, {}}); !w) co_return w.error();
+    aws::stream_ref const stream{name, {}};  // named: GCC 12 destroys a temporary beside a co_await twice
+    if (auto w = co_await kinesis_->wait_for_stream(stream); !w) co_return w.error();
     co_return aws::aws_result<void>{};
   });
   if (!r) throw std::runtime_error("CreateStream " + name + ": " + r.error().describe());

@@ -6,14 +6,15 @@
 #include "kinesys/detail/engine/http_client.hpp"
 #include "run_coroutine.hpp"
 
-#include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/read.hpp>
-#include <boost/asio/read_until.hpp>
-#include <boost/asio/write.hpp>
 #include <gtest/gtest.h>
 
+#include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <system_error>
 #include <sys/time.h>
 
 #include <mutex>
@@ -56,36 +57,64 @@ asio::awaitable<server_reply> answer_ok(server_request& req) {
 }
 
 /// A blocking client socket that gives up reading after 5 s instead of
-/// hanging the suite.
+/// hanging the suite. Plain POSIX calls, so the client behaves the same
+/// whichever backend Asio was built with (io_uring makes its sockets
+/// non-blocking).
 struct raw_client {
-  explicit raw_client(std::uint16_t port) : socket(context) {
-    socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  explicit raw_client(std::uint16_t port) : fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
+      throw std::system_error(errno, std::system_category(), "connect");
     timeval tv{5, 0};
-    ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   }
-  void send(std::string_view text) { asio::write(socket, asio::buffer(text)); }
+  ~raw_client() { ::close(fd); }
+  raw_client(raw_client const&) = delete;
+  raw_client& operator=(raw_client const&) = delete;
+  void send(std::string_view text) {
+    while (!text.empty()) {
+      auto const n = ::send(fd, text.data(), text.size(), MSG_NOSIGNAL);
+      if (n <= 0)
+        return;
+      text.remove_prefix(static_cast<std::size_t>(n));
+    }
+  }
+  /// Appends what one recv returns; false on close, error or timeout.
+  bool receive(std::string& out) {
+    char chunk[4096];
+    auto const n = ::recv(fd, chunk, sizeof chunk, 0);
+    if (n <= 0)
+      return false;
+    out.append(chunk, static_cast<std::size_t>(n));
+    return true;
+  }
   /// Everything until the server closes (or the 5 s guard).
   std::string read_to_close() {
-    std::string out;
-    boost::system::error_code ec;
-    asio::read(socket, asio::dynamic_buffer(out), ec);
+    std::string out = std::exchange(pending, {});
+    while (receive(out)) {
+    }
     return out;
   }
   /// One response head + Content-Length body.
   std::string read_response() {
-    std::string out;
-    boost::system::error_code ec;
-    auto const head_end = asio::read_until(socket, asio::dynamic_buffer(out), "\r\n\r\n", ec);
-    if (ec)
-      return out;
-    auto const at = out.find("Content-Length: ");
-    std::size_t const length = at == std::string::npos ? 0 : std::stoul(out.substr(at + 16));
-    if (out.size() < head_end + length)
-      asio::read(socket, asio::dynamic_buffer(out), asio::transfer_exactly(head_end + length - out.size()), ec);
-    return out;
+    while (pending.find("\r\n\r\n") == std::string::npos)
+      if (!receive(pending))
+        return std::exchange(pending, {});
+    auto const head_end = pending.find("\r\n\r\n") + 4;
+    auto const at = pending.find("Content-Length: ");
+    std::size_t const length = at == std::string::npos || at > head_end ? 0 : std::stoul(pending.substr(at + 16));
+    while (pending.size() < head_end + length)
+      if (!receive(pending))
+        return std::exchange(pending, {});
+    auto response = pending.substr(0, head_end + length);
+    pending.erase(0, head_end + length);
+    return response;
   }
-  asio::io_context context;
-  tcp::socket socket;
+  int fd;
+  std::string pending;  // bytes after the last response read
 };
 
 }  // namespace
