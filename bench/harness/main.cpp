@@ -120,7 +120,8 @@ int run_scenario_command(bench_options const& o)
   std::cout << markdown_summary(inv) << "\nResults: " << o.out_dir << "/results.csv, results.json, summary.md"
             << (o.plots ? ", plots/" : "") << "\n";
   bool any_ok = false;
-  for (auto const& r : inv.runs) any_ok = any_ok || (r.ok && r.client == "kinesys");
+  // The scenario's own client: kinesys, or the pre-encoded replay for `raw`.
+  for (auto const& r : inv.runs) any_ok = any_ok || (r.ok && (r.client == "kinesys" || r.client == "raw"));
   return any_ok ? 0 : 2;
 }
 

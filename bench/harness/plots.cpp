@@ -79,6 +79,9 @@ plot_outcome draw_plots(invocation const& inv, std::string const& prefix)
       auto dat = (dir / (prefix + "-rate-" + std::to_string(i) + ".dat")).string();
       std::ofstream d(dat);
       for (std::size_t k = 0; k < s.median_run.per_second.size(); ++k) d << k + 1 << ' ' << s.median_run.per_second[k] << '\n';
+      // A run shorter than a second (a backlog drained early) has no full
+      // second: its mean rate stands in, so the plot still has a point.
+      if (s.median_run.per_second.empty()) d << 1 << ' ' << s.median_run.records_per_s << '\n';
       script += std::string(i ? ", " : "") + "'" + dat + "' using 1:2 with linespoints title \"" +
                 gnuplot_text(client_label(s)) + "\"";
       ++i;
@@ -91,8 +94,10 @@ plot_outcome draw_plots(invocation const& inv, std::string const& prefix)
     auto dat = (dir / (prefix + "-latency.dat")).string();
     std::ofstream d(dat);
     d << "config p50 p90 p99 p99.9\n";
+    bool any_latency = false;
     for (auto const& s : inv.summaries) {
       auto const& l = s.median_run.latency;
+      any_latency = any_latency || l.p999 > 0;
       d << '"' << gnuplot_text(client_label(s)) << "\" " << l.p50 << ' ' << l.p90 << ' ' << l.p99 << ' ' << l.p999 << '\n';
     }
     auto png = (dir / (prefix + "-latency.png")).string();
@@ -100,9 +105,13 @@ plot_outcome draw_plots(invocation const& inv, std::string const& prefix)
                            ? "put -> acknowledgement (kinesys), one PutRecords call (peers, raw)"
                            : "one write request";
     script += header(png, scenario + " latency percentiles: " + what) +
-              "set style data histograms\nset style histogram clustered gap 1\nset style fill solid 0.7 border -1\n"
-              "set logscale y\nset format y '%g'\nset ylabel 'milliseconds (log scale)'\nset xtics rotate by -30\n"
-              "set key outside right top autotitle columnhead\nset yrange [*:*]\nplot '" + dat +
+              "set style data histograms\nset style histogram clustered gap 1\nset style fill solid 0.7 border -1\n" +
+              // Nothing measured (a run too short for any write to finish): a
+              // linear axis, since a log scale cannot draw zeros.
+              (any_latency ? "set logscale y\nset ylabel 'milliseconds (log scale)'\nset yrange [*:*]\n"
+                           : "set ylabel 'milliseconds (none measured)'\nset yrange [0:1]\n") +
+              "set format y '%g'\nset xtics rotate by -30\n"
+              "set key outside right top autotitle columnhead\nplot '" + dat +
               "' using 2:xtic(1), '' using 3, '' using 4, '' using 5\n";
     out.files.push_back(png);
   }

@@ -57,7 +57,8 @@ def main():
         if reader.fieldnames != RESULT_COLUMNS:
             fail("results.csv columns: %s" % reader.fieldnames)
         rows = list(reader)
-    kinesys = [r for r in rows if r["client"] == "kinesys"]
+    own = "raw" if a.scenario == "raw" else "kinesys"  # raw replays pre-encoded requests: its own client
+    kinesys = [r for r in rows if r["client"] == own]
     if not kinesys:
         fail("no kinesys row in results.csv")
     for r in kinesys:
