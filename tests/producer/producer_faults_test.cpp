@@ -294,7 +294,12 @@ TEST(producer_faults, one_million_records_with_faults_are_all_accounted_for) {
   tally t;
   int const count = 1000000;
   produce(p, "million", count, 1000, t, 100);
-  EXPECT_EQ(t.ok.load(), count);
+  EXPECT_EQ(t.ok + t.failed, count) << "every put completes, once";
+  EXPECT_EQ(t.ok.load(), count) << [&] {
+    std::string s;
+    for (auto const& [e, n] : t.errors) s += std::to_string(n) + "× " + e + "\n";
+    return s;
+  }();
   f.server.set_faults({});
   expect_complete_and_ordered(client.read_all("million"), count);
 }
