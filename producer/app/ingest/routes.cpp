@@ -41,7 +41,11 @@ std::string normalize_prefix(std::string_view raw) {
   while (!raw.empty() && raw.back() == '/') raw.remove_suffix(1);
   while (!raw.empty() && raw.front() == '/') raw.remove_prefix(1);
   if (raw.empty()) return {};
-  return "/" + std::string(raw);
+  std::string prefix;
+  prefix.reserve(raw.size() + 1);
+  prefix += '/';
+  prefix += raw;
+  return prefix;
 }
 
 }  // namespace kinesys::ingest
