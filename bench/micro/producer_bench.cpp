@@ -45,8 +45,12 @@ struct bench_server {
                                        engine::aws::credentials{"kinesys-local", "kinesys-local-secret", "", ""},
                                        "us-east-1");
     auto create = [&]() -> boost::asio::awaitable<void> {
-      (void)co_await client.create_stream({"bench", shard_count, engine::aws::stream_mode::provisioned});
-      (void)co_await client.wait_for_stream({"bench", ""});
+      // Requests named, not braced temporaries: GCC 12 destroys a temporary
+      // that shares a full expression with a co_await twice.
+      engine::aws::create_stream_request const request{"bench", shard_count, engine::aws::stream_mode::provisioned};
+      engine::aws::stream_ref const stream{"bench", ""};
+      (void)co_await client.create_stream(request);
+      (void)co_await client.wait_for_stream(stream);
     };
     auto f = boost::asio::co_spawn(io, create(), boost::asio::use_future);
     io.run();
