@@ -16,6 +16,7 @@ import json
 import os
 import random
 import re
+import select
 import shutil
 import signal
 import subprocess
@@ -63,13 +64,17 @@ class Processes:
         self.children.append((name, proc))
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
+            # Wait for output with a bound: a child that stalls silently must not hang the job.
+            ready, _, _ = select.select([proc.stdout], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                break
             line = proc.stdout.readline()
             if not line:
                 break
             if line.startswith("listening"):
                 threading.Thread(target=proc.stdout.read, daemon=True).start()  # drain the rest
                 return int(line.split()[-1].rsplit(":", 1)[-1])
-        raise RuntimeError(f"{name} did not start (exit status {proc.poll()}); see {log.name}")
+        raise RuntimeError(f"{name} did not print its listening line within 60 s (exit status {proc.poll()}); see {log.name}")
 
     def stop_all(self):
         for name, proc in reversed(self.children):
