@@ -52,6 +52,11 @@ bool dedup_window::check_and_remember(std::string_view producer_id, std::string_
   // so the identity check is 128 bits wide.
   auto h1 = hash_combine(hash64(producer_id, 1), hash64(partition_key, 2));
   auto h2 = hash_combine(hash64(producer_id, 3), hash64(partition_key, 4));
+  return remember(h1, h2, sequence);
+}
+
+bool dedup_window::remember(std::uint64_t h1, std::uint64_t h2, std::uint64_t sequence)
+{
   if (auto* e = current_.find(h1, h2)) {
     if (sequence <= e->sequence) return true;
     e->sequence = sequence;
@@ -64,6 +69,15 @@ bool dedup_window::check_and_remember(std::string_view producer_id, std::string_
   }
   current_.insert_slot(h1, h2)->sequence = sequence;
   return false;
+}
+
+void dedup_window::inherit(dedup_window const& parent)
+{
+  // Older generation first, so that if this window fills up, what it
+  // forgets is what the parent saw longest ago.
+  for (auto const* g : {&parent.previous_, &parent.current_})
+    for (auto const& e : g->slots)
+      if (e.used) remember(e.h1, e.h2, e.sequence);
 }
 
 }  // namespace kinesys::consumer

@@ -54,13 +54,16 @@ shard_worker::shard_worker(shared_context& shared, core_context& core, acquired_
       lease_(std::move(acquired.state)),
       handle_(std::move(acquired.handle)),
       metrics_(shared.metrics.shard(lease_.key)),
-      merge_attrs_(shared.attrs.for_shard(lease_.key)),
+      merge_attrs_(shared.attrs.for_shard(lease_.key, lease_.parents)),
       schedulers_(shared.mapper.tables().size()),
       dedup_(shared.config.dedup.window_keys),
       wake_(core.ex),
       control_(core.ex)
 {
   resume_after_ = lease_.checkpoint_position();
+  if (shared.config.dedup.enabled && !lease_.parents.empty())
+    if (auto n = shared.handover.collect(lease_.parents, dedup_))
+      log_info("shard ", lease_.key, ": dedup window continues from ", n, " parent(s)");
   if (auto range = codecs::parse_hash_key_range(lease_.starting_hash_key, lease_.ending_hash_key)) owned_range_ = *range;
   checkpointed_ = resume_after_;
   if (!lease_.high_water.empty())
@@ -106,6 +109,9 @@ asio::awaitable<void> shard_worker::run()
       // Children may start only now: everything of the parent is finished
       // and SHARD_END is recorded before anyone can take them.
       std::string end_marker(sentinel::shard_end);
+      // Before the children can start: a retry re-routed to them is
+      // recognised by what this shard remembers.
+      if (shared_.config.dedup.enabled) shared_.handover.finished(lease_.key, children_.size(), std::move(dedup_));
       auto ec = co_await lease_checkpoint(end_marker, 0, children_);
       if (!ec) {
         log_info("shard ", lease_.key, ": reached SHARD_END, children ", children_.size());

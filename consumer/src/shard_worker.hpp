@@ -16,6 +16,7 @@
 #include <kinesys/detail/consumer/metrics.hpp>
 #include <kinesys/detail/consumer/pacer.hpp>
 #include <kinesys/detail/consumer/record_mapper.hpp>
+#include <kinesys/detail/consumer/window_handover.hpp>
 #include <kinesys/detail/consumer/write_plan.hpp>
 
 #include <kinesys/detail/codecs/hash_key.hpp>
@@ -47,6 +48,7 @@ struct shared_context {
   dead_letter_sink* dead_letters;  ///< lives on the lease core; null: none configured
   std::string worker_id;
   bool needs_high_water = false;  ///< some table writes without conditions
+  window_handover handover{};     ///< dedup windows from finished parents to their children
 };
 
 /// The clients of one core. @locality owning core

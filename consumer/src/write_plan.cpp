@@ -67,6 +67,22 @@ dynamo_write plan_put(table_config const& table, write_attributes const& attrs, 
   return w;
 }
 
+namespace {
+
+std::optional<std::uint64_t> sequence_of(codecs::item const& item, std::string const& name)
+{
+  auto f = item.find(name);
+  if (f == item.end()) return std::nullopt;
+  auto const* n = f->second.get_if<codecs::number_value>();
+  if (!n) return std::nullopt;
+  std::uint64_t v = 0;
+  auto [p, ec] = std::from_chars(n->text.data(), n->text.data() + n->text.size(), v);
+  if (ec != std::errc{} || p != n->text.data() + n->text.size()) return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
 stored_marks marks_of(write_attributes const& attrs, codecs::item const* item)
 {
   stored_marks m;
@@ -76,12 +92,13 @@ stored_marks marks_of(write_attributes const& attrs, codecs::item const* item)
     if (auto const* s = f->second.get_if<std::string>()) m.position = *s;
   if (auto f = item->find(attrs.stamp); f != item->end())
     if (auto const* s = f->second.get_if<std::string>()) m.stamp = *s;
-  if (auto f = item->find(attrs.stamp_sequence); f != item->end())
-    if (auto const* n = f->second.get_if<codecs::number_value>()) {
-      std::uint64_t v = 0;
-      auto [p, ec] = std::from_chars(n->text.data(), n->text.data() + n->text.size(), v);
-      if (ec == std::errc{} && p == n->text.data() + n->text.size()) m.stamp_sequence = v;
-    }
+  m.stamp_sequence = sequence_of(*item, attrs.stamp_sequence);
+  for (auto const& parent : attrs.parent_stamps) {
+    auto f = item->find(parent.stamp);
+    auto const* identity = f != item->end() ? f->second.get_if<std::string>() : nullptr;
+    auto sequence = sequence_of(*item, parent.stamp_sequence);
+    if (identity && sequence) m.parent_stamps.push_back({*identity, *sequence});
+  }
   return m;
 }
 
@@ -164,6 +181,13 @@ boost::system::result<dynamo_write> plan_merge(table_config const& table, write_
       w.values.emplace(":fsrc", stamp_identity(first.stamp->producer_id, first.partition_key));
       w.values.emplace(":fseq", attribute_value::number(std::to_string(first.stamp->sequence)));
       w.condition_expression += " AND (attribute_not_exists(#src) OR #src <> :fsrc OR #srcseq < :fseq)";
+      for (std::size_t i = 0; i < attrs.parent_stamps.size(); ++i) {
+        auto src = "#psrc" + std::to_string(i), seq = "#pseq" + std::to_string(i);
+        w.names.emplace_back(src, attrs.parent_stamps[i].stamp);
+        w.names.emplace_back(seq, attrs.parent_stamps[i].stamp_sequence);
+        w.condition_expression +=
+            " AND (attribute_not_exists(" + src + ") OR " + src + " <> :fsrc OR " + seq + " < :fseq)";
+      }
     }
   } else if (guard.type == merge_guard::kind::none) {
     // No condition: at-least-once by configuration.
@@ -178,6 +202,22 @@ boost::system::result<dynamo_write> plan_merge(table_config const& table, write_
   return w;
 }
 
+namespace {
+
+// A key's sequences only grow, and a child is read only after its parents
+// are finished: a stamp at or below a parent's last applied one for the same
+// (producer, partition key) is a retry the parent already applied.
+bool repeats_a_parent(planned_record const& r, stored_marks const& marks)
+{
+  if (marks.parent_stamps.empty()) return false;
+  auto identity = stamp_identity(r.stamp->producer_id, r.partition_key);
+  for (auto const& p : marks.parent_stamps)
+    if (r.stamp->sequence <= p.sequence && identity == p.identity) return true;
+  return false;
+}
+
+}  // namespace
+
 std::vector<std::size_t> not_yet_applied(std::span<planned_record const> group, stored_marks const& marks)
 {
   std::optional<stream_position> stored;
@@ -190,6 +230,7 @@ std::vector<std::size_t> not_yet_applied(std::span<planned_record const> group, 
     if (r.stamp && marks.stamp && marks.stamp_sequence && r.stamp->sequence <= *marks.stamp_sequence &&
         stamp_identity(r.stamp->producer_id, r.partition_key) == *marks.stamp)
       continue;  // a producer retry of what the item already reflects
+    if (r.stamp && repeats_a_parent(r, marks)) continue;  // ... re-routed by a split or merge
     keep.push_back(i);
   }
   return keep;

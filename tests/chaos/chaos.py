@@ -39,6 +39,20 @@ def log(msg):
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
+def split_once(kinesis, shard, new_starting_hash_key):
+    """SplitShard that tolerates its own retry: with faults on, the split can
+    succeed while its answer is lost, and the client's retry is then refused
+    as 'already split'. That refusal is only accepted once ListShards shows
+    the shard's children."""
+    try:
+        kinesis.split_shard(StreamName=STREAM, ShardToSplit=shard, NewStartingHashKey=new_starting_hash_key)
+    except kinesis.exceptions.ResourceInUseException:
+        shards = kinesis.list_shards(StreamName=STREAM)["Shards"]
+        if not any(s.get("ParentShardId") == shard for s in shards):
+            raise
+        log(f"split of {shard} was applied; its retry was refused as already split")
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -283,8 +297,7 @@ def main():
             elif kind == "split_shard" and split_shards:
                 shard = split_shards.pop(0)
                 start_key = 0 if shard.endswith("0") else 1 << 127
-                kinesis.split_shard(StreamName=STREAM, ShardToSplit=shard,
-                                    NewStartingHashKey=str(start_key + (1 << 126)))
+                split_once(kinesis, shard, str(start_key + (1 << 126)))
 
         code = producer.wait(timeout=duration + 300)
         local.set_faults({"internal_failure": 0, "throttle": 0, "reset_before_response": 0, "reset_mid_response": 0})

@@ -260,3 +260,91 @@ file = ")" + (dir.path / "dlq.ndjson").string() + "\"\n")
     return parent_done && children == 2;
   }));
 }
+
+namespace {
+
+void split_in_half(t::client& c, std::string const& stream)
+{
+  auto parent = c.shards(stream).at(0).shard_id;
+  c.run([&]() -> boost::asio::awaitable<void> {
+    kinesys::engine::aws::split_shard_request split;
+    split.stream.name = stream;
+    split.shard_to_split = parent;
+    split.new_starting_hash_key = "170141183460469231731687303715884105728";  // 2^127: halves
+    (co_await c.kinesis().split_shard(split)).value();
+    kinesys::engine::aws::stream_ref ref{stream, {}};
+    (co_await c.kinesis().wait_for_stream(ref)).value();
+  });
+}
+
+// A producer's put reaches the parent shard but its answer is lost; the
+// stream is split; the producer's retry (same stamp) now lands in a child.
+// The total must count the event once — with the consumer running across
+// the split (the child inherits the parent's dedup window) and with a
+// restart in between (the item's record of the parent's last stamp).
+void a_retry_re_routed_by_a_split_is_applied_once(bool restart_between)
+{
+  START_BACKEND(b);
+  t::client c(*b);
+  std::string const stream = restart_between ? "rerouted-restart" : "rerouted";
+  c.create_stream(stream, 1);
+  c.create_table(stream + "_totals", "id");
+  t::temp_dir dir;
+  auto config = kc::parse_config(t::fast_settings(stream, stream + "-app") + R"(
+[write]
+mode = "merge"
+[tables.)" + stream + R"(_totals]
+hash_key = "id"
+counters = ["n"]
+count_attribute = "events"
+[dead_letter]
+file = ")" + (dir.path / "dlq.ndjson").string() + "\"\n")
+                    .value();
+  auto event = [](int key, std::uint64_t seq) {
+    auto id = "k" + std::to_string(key);
+    return t::test_record{id, R"({"id":")" + id + R"(","n":)" + std::to_string(seq) + "}",
+                          "producer-1:" + std::to_string(seq)};
+  };
+  int const keys = 16;
+  std::vector<t::test_record> before, after;
+  for (int k = 0; k < keys; ++k) before.push_back(event(k, 1));
+  for (int k = 0; k < keys; ++k) before.push_back(event(k, 2));  // its answer is "lost"
+  for (int k = 0; k < keys; ++k) after.push_back(event(k, 2));   // the retry, now in a child
+  for (int k = 0; k < keys; ++k) after.push_back(event(k, 3));
+  std::map<std::string, std::string> expected_n, expected_events;
+  for (int k = 0; k < keys; ++k) {
+    expected_n["k" + std::to_string(k)] = "6";  // 1 + 2 + 3
+    expected_events["k" + std::to_string(k)] = "3";
+  }
+  auto totals = [&](std::string const& field) { return values_by_id(c.scan(stream + "_totals"), field); };
+
+  c.put(stream, before, /*aggregate=*/true);
+  std::optional<t::in_process_consumer> consumer;
+  consumer.emplace(config, *b);
+  if (restart_between) {
+    std::map<std::string, std::string> parent_n;
+    for (int k = 0; k < keys; ++k) parent_n["k" + std::to_string(k)] = "3";
+    ASSERT_TRUE(t::eventually([&] { return totals("n") == parent_n; }));
+    ASSERT_EQ(consumer->stop(), 0);
+    consumer.reset();
+  }
+  split_in_half(c, stream);
+  c.put(stream, after, /*aggregate=*/true);
+  if (restart_between) consumer.emplace(config, *b);
+  bool ok = t::eventually([&] { return totals("events") == expected_events; });
+  EXPECT_TRUE(ok);
+  EXPECT_EQ(totals("n"), expected_n);
+  EXPECT_EQ(totals("events"), expected_events);
+}
+
+}  // namespace
+
+TEST(service, merge_mode_applies_a_retry_re_routed_by_a_split_once)
+{
+  a_retry_re_routed_by_a_split_is_applied_once(false);
+}
+
+TEST(service, merge_mode_applies_a_retry_re_routed_by_a_split_once_across_a_restart)
+{
+  a_retry_re_routed_by_a_split_is_applied_once(true);
+}

@@ -131,6 +131,50 @@ TEST(write_plan, a_producer_retry_of_the_last_applied_record_is_not_applied_agai
   EXPECT_EQ(kc::not_yet_applied(f.group(), marks), std::vector<std::size_t>{1});
 }
 
+TEST(write_plan, a_child_shard_merge_also_refuses_a_stamp_its_parents_already_applied)
+{
+  fixture f;
+  f.add(100, "d1", "1", "20", kc::producer_stamp{"prod-1", 7});
+  std::vector<std::string> parents{"shardId-000000000000", "shardId-000000000001"};
+  auto attrs = kc::write_attributes{}.for_shard("shardId-000000000002", parents);
+  auto w = kc::plan_merge(merge_table(), attrs, f.group(), {}).value();
+  EXPECT_NE(w.condition_expression.find("(attribute_not_exists(#psrc0) OR #psrc0 <> :fsrc OR #pseq0 < :fseq)"),
+            std::string::npos)
+      << w.condition_expression;
+  EXPECT_NE(w.condition_expression.find("(attribute_not_exists(#psrc1) OR #psrc1 <> :fsrc OR #pseq1 < :fseq)"),
+            std::string::npos)
+      << w.condition_expression;
+  auto name_of = [&](std::string const& n) {
+    for (auto const& [k, v] : w.names)
+      if (k == n) return v;
+    return std::string();
+  };
+  EXPECT_EQ(name_of("#psrc1"), "_kinesys_src:shardId-000000000001");
+  EXPECT_EQ(name_of("#pseq0"), "_kinesys_src_seq:shardId-000000000000");
+  EXPECT_EQ(name_of("#src"), "_kinesys_src:shardId-000000000002");  // the child's own marks are what it sets
+}
+
+TEST(write_plan, a_retry_re_routed_to_a_child_is_recognised_by_the_parents_stamp_on_the_item)
+{
+  std::vector<std::string> parents{"shardId-000000000000"};
+  auto attrs = kc::write_attributes{}.for_shard("shardId-000000000001", parents);
+  codecs::item stored;
+  stored.emplace("device_id", "d1");
+  stored.emplace("_kinesys_pos:shardId-000000000000", pos(300));
+  stored.emplace("_kinesys_src:shardId-000000000000", kc::stamp_identity("prod-1", "pk"));
+  stored.emplace("_kinesys_src_seq:shardId-000000000000", codecs::attribute_value::number("7"));
+  auto marks = kc::marks_of(attrs, &stored);
+  EXPECT_FALSE(marks.position);  // the child has written nothing yet
+  ASSERT_EQ(marks.parent_stamps.size(), 1u);
+  EXPECT_EQ(marks.parent_stamps[0].sequence, 7u);
+
+  fixture f;
+  f.add(10, "d1", "1", "20", kc::producer_stamp{"prod-1", 7});  // the copy, in the child
+  f.add(20, "d1", "1", "21", kc::producer_stamp{"prod-1", 8});
+  f.add(30, "d1", "1", "22", kc::producer_stamp{"prod-2", 7});  // same sequence, another producer
+  EXPECT_EQ(kc::not_yet_applied(f.group(), marks), (std::vector<std::size_t>{1, 2}));
+}
+
 TEST(write_plan, an_item_without_marks_is_created_only_if_it_still_has_none)
 {
   fixture f;

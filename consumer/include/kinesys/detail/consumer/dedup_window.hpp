@@ -8,6 +8,10 @@
 // catches them; the position guard and the item's stored stamp catch the
 // rest (a duplicate whose original lies before a restart's checkpoint).
 //
+// A split or merge re-routes a key: a retry whose original went to the
+// parent lands in a child. A child therefore starts from its parents'
+// windows (inherit), when they finished in the same process.
+//
 // Memory is bounded by two generations of `capacity` keys: when the current
 // one fills, it becomes the previous one and the oldest is forgotten.
 #include <cstdint>
@@ -25,6 +29,10 @@ public:
   /// (a duplicate: drop it). Otherwise remembers the sequence, returns false.
   bool check_and_remember(std::string_view producer_id, std::string_view partition_key, std::uint64_t sequence);
 
+  /// Takes over what `parent` remembers (the higher sequence wins), so a
+  /// retry that crossed a split or merge is still recognised in the child.
+  void inherit(dedup_window const& parent);
+
   std::size_t remembered() const noexcept { return current_.size + previous_.size; }
 
 private:
@@ -39,6 +47,9 @@ private:
     entry* insert_slot(std::uint64_t h1, std::uint64_t h2) noexcept;
     void clear() noexcept;
   };
+
+  /// True if a sequence >= `sequence` was remembered; otherwise remembers it.
+  bool remember(std::uint64_t h1, std::uint64_t h2, std::uint64_t sequence);
 
   std::size_t capacity_;
   generation current_, previous_;

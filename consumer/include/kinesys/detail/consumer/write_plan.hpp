@@ -30,7 +30,10 @@
 // producer's stamp (producer id, sequence per partition key) identifies it.
 // The in-memory dedup window drops most; for one that crosses a restart,
 // merge mode also stores the last applied stamp and refuses a group whose
-// first record repeats it.
+// first record repeats it — its own shard's, or after a split or merge a
+// parent's (the producer re-routes a retry to the child that now owns the
+// key, and holds the key's later records back until it lands, so the copy
+// is the key's first record in the child).
 #include <kinesys/detail/consumer/config.hpp>
 #include <kinesys/detail/consumer/lease.hpp>
 #include <kinesys/detail/consumer/position.hpp>
@@ -69,20 +72,29 @@ struct write_attributes {
   std::string stamp_sequence = "_kinesys_src_seq";
   static write_attributes from(consumer_config const& c)
   {
-    return {c.write.position_attribute, c.write.stamp_attribute, c.write.stamp_sequence_attribute};
+    return {c.write.position_attribute, c.write.stamp_attribute, c.write.stamp_sequence_attribute, {}};
   }
+  /// merge: the stamp marks of the shard's parents (after a split or merge),
+  /// which a retry re-routed into this shard must not repeat either.
+  struct stamp_names {
+    std::string stamp, stamp_sequence;
+  };
+  std::vector<stamp_names> parent_stamps;
+
   /// merge mode keeps its marks per shard: "<name>:<shard id>".
-  write_attributes for_shard(std::string_view shard_id) const
+  write_attributes for_shard(std::string_view shard_id, std::span<std::string const> parents = {}) const
   {
     // append(), not operator+: GCC 12 at -O3 warns (-Wrestrict) about a
     // literal + std::string that is fine.
-    auto with = [&](std::string const& base) {
+    auto with = [](std::string const& base, std::string_view shard) {
       std::string name;
-      name.reserve(base.size() + 1 + shard_id.size());
-      name.append(base).append(1, ':').append(shard_id);
+      name.reserve(base.size() + 1 + shard.size());
+      name.append(base).append(1, ':').append(shard);
       return name;
     };
-    return {with(position), with(stamp), with(stamp_sequence)};
+    write_attributes out{with(position, shard_id), with(stamp, shard_id), with(stamp_sequence, shard_id), {}};
+    for (auto const& parent : parents) out.parent_stamps.push_back({with(stamp, parent), with(stamp_sequence, parent)});
+    return out;
   }
 };
 
@@ -104,10 +116,15 @@ dynamo_write plan_put(table_config const& table, write_attributes const& attrs, 
 
 /// What an item already reflects, as read after a refused merge.
 struct stored_marks {
+  struct stamp_mark {
+    std::string identity;
+    std::uint64_t sequence = 0;
+  };
   bool exists = false;
   std::optional<std::string> position;  ///< encoded
   std::optional<std::string> stamp;
   std::optional<std::uint64_t> stamp_sequence;
+  std::vector<stamp_mark> parent_stamps;  ///< the parents' last applied stamps
 };
 
 /// Reads the marks from an item (GetItem's answer); absent item: exists=false.
