@@ -75,7 +75,8 @@ public:
   std::map<std::string, std::string, std::less<>> variables() const
   {
     return {{"AWS_ACCESS_KEY_ID", "kinesys-local"},     {"AWS_SECRET_ACCESS_KEY", "kinesys-local-secret"},
-            {"AWS_REGION", "us-east-1"},                {"AWS_ENDPOINT_URL", server_.endpoint()},
+            {"AWS_REGION", "us-east-1"},                {"AWS_DEFAULT_REGION", "us-east-1"},  // boto3 reads this one
+            {"AWS_ENDPOINT_URL", server_.endpoint()},
             {"AWS_SHARED_CREDENTIALS_FILE", "/nonexistent"}, {"AWS_CONFIG_FILE", "/nonexistent"}};
   }
   aws::environment environment() const { return aws::environment::from_map(variables()); }
