@@ -222,7 +222,8 @@ asio::awaitable<void> shard_worker::read_loop()
   wake_.notify();
 }
 
-void shard_worker::add_user_record(std::shared_ptr<aws::get_records_result> const& batch, aws::kinesis_record const& outer,
+void shard_worker::add_user_record(std::shared_ptr<aws::get_records_result> const& batch,
+                                   std::shared_ptr<std::string> const& inflated, aws::kinesis_record const& outer,
                                    std::uint64_t sub, codecs::user_record const& u, std::vector<ticket>& unmappable)
 {
   auto position = stream_position::make(outer.sequence_number, sub);
@@ -235,6 +236,7 @@ void shard_worker::add_user_record(std::shared_ptr<aws::get_records_result> cons
   auto& s = slots_.emplace_back();
   s.position = *position;
   s.source = batch;
+  s.inflated = inflated;
   s.partition_key = u.partition_key;
   s.data = u.data;
   s.arrival_ms = outer.approximate_arrival.time_since_epoch().count();
@@ -285,15 +287,27 @@ asio::awaitable<bool> shard_worker::accept(std::shared_ptr<aws::get_records_resu
   auto first_new = tracker_.issued();
   std::vector<ticket> unmappable;
   for (auto const& rec : batch->records) {
-    bool aggregated = codecs::is_aggregated(rec.data);
-    auto users = deaggregator_.split(rec.data, rec.partition_key);
+    // The producer's Compression wraps the whole Kinesis record, an
+    // aggregate included: unwrap it before splitting. (A compressed plain
+    // record stays as it is; add_user_record unwraps it.)
+    std::string_view data = rec.data;
+    std::shared_ptr<std::string> inflated;
+    if (codecs::is_envelope(data)) {
+      auto blob = std::make_shared<std::string>();
+      if (auto inner = codecs::unwrap(data, *blob); inner && codecs::is_aggregated(*inner)) {
+        data = *inner;
+        inflated = std::move(blob);
+      }
+    }
+    bool aggregated = codecs::is_aggregated(data);
+    auto users = deaggregator_.split(data, rec.partition_key);
     if (!users) {
       // A corrupt aggregate behind a valid checksum: the whole Kinesis
       // record is one dead letter.
       codecs::user_record whole{rec.partition_key, {}, rec.data, {}};
       auto issued_before = tracker_.issued();
       auto listed_before = unmappable.size();
-      add_user_record(batch, rec, 0, whole, unmappable);
+      add_user_record(batch, {}, rec, 0, whole, unmappable);
       if (tracker_.issued() > issued_before && !slot(issued_before).finished) {
         slot(issued_before).owned_data = "undecodable aggregated record: " + users.error().message();
         if (unmappable.size() == listed_before) unmappable.push_back(issued_before);
@@ -307,7 +321,7 @@ asio::awaitable<bool> shard_worker::accept(std::shared_ptr<aws::get_records_resu
         // (as the KPL) sends those again to the owning shard, so here they
         // are skipped, as the KCL does. Applying them would apply them twice.
         if (aggregated && !owns(u)) continue;
-        add_user_record(batch, rec, this_sub, u, unmappable);
+        add_user_record(batch, inflated, rec, this_sub, u, unmappable);
       }
     }
     if (auto p = stream_position::make(rec.sequence_number)) last_read_ = *p;

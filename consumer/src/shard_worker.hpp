@@ -70,6 +70,7 @@ struct core_context {
 struct record_slot {
   stream_position position;
   std::shared_ptr<engine::aws::get_records_result> source;  ///< keeps the views alive
+  std::shared_ptr<std::string> inflated;  ///< the decompressed Kinesis record the views point into, if it was compressed
   std::string_view partition_key;
   std::string_view data;
   std::string owned_data;  ///< decompressed bytes, when the record was enveloped
@@ -112,7 +113,7 @@ private:
   boost::asio::awaitable<engine::aws::aws_result<std::string>> shard_iterator();
   boost::asio::awaitable<bool> accept(std::shared_ptr<engine::aws::get_records_result> batch);
   void add_user_record(std::shared_ptr<engine::aws::get_records_result> const& batch,
-                       engine::aws::kinesis_record const& outer, std::uint64_t sub, codecs::user_record const& u,
+                       std::shared_ptr<std::string> const& inflated, engine::aws::kinesis_record const& outer, std::uint64_t sub, codecs::user_record const& u,
                        std::vector<ticket>& unmappable);
   boost::asio::awaitable<boost::system::error_code> lease_checkpoint(std::string value, std::uint64_t sub,
                                                                      std::optional<std::vector<std::string>> children);

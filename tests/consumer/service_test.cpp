@@ -6,6 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <kinesys/detail/codecs/base64.hpp>
+#include <kinesys/producer.hpp>
+
+#include <atomic>
+#include <filesystem>
 
 #include <set>
 
@@ -347,4 +351,47 @@ TEST(service, merge_mode_applies_a_retry_re_routed_by_a_split_once)
 TEST(service, merge_mode_applies_a_retry_re_routed_by_a_split_once_across_a_restart)
 {
   a_retry_re_routed_by_a_split_is_applied_once(true);
+}
+
+// The producer's Compression wraps each Kinesis record — an aggregate
+// included — in the zstd envelope; the consumer unwraps it before it
+// splits the aggregate. Written by the real producer, read by the service.
+TEST(service, reads_records_the_producer_aggregated_and_compressed_with_zstd)
+{
+  START_BACKEND(b);
+  t::client c(*b);
+  c.create_stream("compressed", 2);
+  c.create_table("compressed_state", "id");
+  namespace kp = kinesys::producer;
+  kp::producer_config pc;
+  pc.kinesis_endpoint = b->kinesis_url();
+  pc.aggregation_enabled = true;
+  pc.compression = kp::compression_codec::zstd;
+  pc.record_max_buffered_time = 20ms;
+  std::atomic<int> acknowledged{0}, failed{0};
+  {
+    kp::producer p(pc, b->environment());
+    for (int v = 0; v < 10; ++v)
+      for (int k = 0; k < 40; ++k) {
+        auto key = "c" + std::to_string(k);
+        p.put_async("compressed", key, R"({"id":")" + key + R"(","v":)" + std::to_string(v) + "}",
+                    [&](kp::put_outcome o) { (o ? acknowledged : failed).fetch_add(1); });
+      }
+    p.flush_sync();
+  }
+  ASSERT_EQ(failed.load(), 0);
+  ASSERT_EQ(acknowledged.load(), 400);
+  t::temp_dir dir;
+  auto config = kc::parse_config(t::fast_settings("compressed", "compressed-app") + R"(
+[tables.compressed_state]
+hash_key = "id"
+[dead_letter]
+file = ")" + (dir.path / "dlq.ndjson").string() + "\"\n")
+                    .value();
+  t::in_process_consumer consumer(config, *b);
+  std::map<std::string, std::string> expected;
+  for (int k = 0; k < 40; ++k) expected["c" + std::to_string(k)] = "9";
+  EXPECT_TRUE(t::eventually([&] { return values_by_id(c.scan("compressed_state"), "v") == expected; }));
+  EXPECT_FALSE(std::filesystem::exists(dir.path / "dlq.ndjson") && std::filesystem::file_size(dir.path / "dlq.ndjson") > 0)
+      << "records were dead-lettered";
 }
