@@ -418,7 +418,6 @@ def main():
                               args.seed)
         started = time.monotonic()
         fault_seed = rng.randrange(1 << 30)
-        split_shards = ["shardId-000000000000", "shardId-000000000001"]
         for at, kind in schedule(rng, duration, cycles):
             if kind in args.skip:
                 continue
@@ -453,11 +452,10 @@ def main():
                 what = producers.kill_and_restart(rng.uniform(0.2, 1.0))
                 note = f": {what}" if what else ": the producer had finished; nothing to kill"
             elif kind == "split_shard":
-                if split_shards:
-                    shard = split_shards.pop(0)
-                    start_key = 0 if shard.endswith("0") else 1 << 127
-                    split_once(kinesis, shard, str(start_key + (1 << 126)))
-                    note = f" {shard}"
+                shard = rng.choice(open_shards(kinesis))
+                lo, hi = (int(shard["HashKeyRange"][k]) for k in ("StartingHashKey", "EndingHashKey"))
+                split_once(kinesis, shard["ShardId"], str((lo + hi + 1) // 2))
+                note = f" {shard['ShardId']} in the middle of its hash range"
             elif kind == "merge_shards":
                 pair = merge_once(kinesis, rng)
                 note = f" {pair[0]} + {pair[1]}" if pair else ": fewer than two open shards"
