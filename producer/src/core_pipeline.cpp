@@ -48,6 +48,18 @@ engine::retry_options retry_options_of(producer_config const& c) {
 
 }  // namespace
 
+std::uint64_t first_stamp_sequence(std::chrono::system_clock::time_point now) noexcept {
+  // Consumers drop a stamp at or below the last one seen for (producer id,
+  // partition key), remembered across restarts (merge tables keep it on the
+  // item). A producer restarted under the same ProducerId — a fixed id in a
+  // configuration file — must therefore continue above its predecessor:
+  // the sequence starts at the microseconds since 2020, which a core never
+  // outruns (it would need a million records per second).
+  constexpr std::int64_t epoch_2020_us = 1'577'836'800'000'000;
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
+  return static_cast<std::uint64_t>(std::max<std::int64_t>(us - epoch_2020_us, 0));
+}
+
 // Rethrows nothing: a coroutine of the pipeline that fails is a bug, and
 // the core must keep serving the other records.
 void report_coroutine_failure(std::exception_ptr e) {
@@ -81,6 +93,7 @@ core_pipeline::core_pipeline(std::size_t core, std::size_t cores, shared_state& 
   aggregate_limit_ = std::min<std::size_t>(config_.aggregation_max_size, record_max_bytes - 1024);
   own_origin_ = shared_.producer_id;
   if (cores_ > 1) own_origin_ += "." + std::to_string(core_);
+  stamp_sequence_ = first_stamp_sequence(std::chrono::system_clock::now());
 }
 
 core_pipeline::~core_pipeline() = default;

@@ -29,6 +29,10 @@
 
 namespace kinesys::producer::detail {
 
+/// Where a core's stamp sequence starts: above any sequence an earlier
+/// process with the same ProducerId can have issued.
+std::uint64_t first_stamp_sequence(std::chrono::system_clock::time_point now) noexcept;
+
 class spool;
 void report_coroutine_failure(std::exception_ptr e);
 

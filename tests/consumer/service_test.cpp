@@ -395,3 +395,54 @@ file = ")" + (dir.path / "dlq.ndjson").string() + "\"\n")
   EXPECT_FALSE(std::filesystem::exists(dir.path / "dlq.ndjson") && std::filesystem::file_size(dir.path / "dlq.ndjson") > 0)
       << "records were dead-lettered";
 }
+
+// A producer restarted under a fixed ProducerId (a configuration file sets
+// one) must not reuse its predecessor's stamps: the consumer would take the
+// new records for retries of the old ones and drop them.
+TEST(service, merge_mode_applies_every_record_of_a_producer_restarted_under_the_same_producer_id)
+{
+  START_BACKEND(b);
+  t::client c(*b);
+  c.create_stream("restarted", 1);
+  c.create_table("restarted_totals", "id");
+  namespace kp = kinesys::producer;
+  kp::producer_config pc;
+  pc.kinesis_endpoint = b->kinesis_url();
+  pc.producer_id = "orders-service";
+  pc.record_max_buffered_time = 20ms;
+  std::atomic<int> acknowledged{0}, failed{0};
+  auto run_producer = [&] {
+    kp::producer p(pc, b->environment());
+    for (int k = 0; k < 10; ++k) {
+      auto key = "r" + std::to_string(k);
+      for (int i = 0; i < 5; ++i)
+        p.put_async("restarted", key, R"({"id":")" + key + R"(","n":1})",
+                    [&](kp::put_outcome o) { (o ? acknowledged : failed).fetch_add(1); });
+    }
+    p.flush_sync();
+  };
+  t::temp_dir dir;
+  auto config = kc::parse_config(t::fast_settings("restarted", "restarted-app") + R"(
+[write]
+mode = "merge"
+[tables.restarted_totals]
+hash_key = "id"
+counters = ["n"]
+count_attribute = "events"
+[dead_letter]
+file = ")" + (dir.path / "dlq.ndjson").string() + "\"\n")
+                    .value();
+  t::in_process_consumer consumer(config, *b);
+  std::map<std::string, std::string> after_first, after_second;
+  for (int k = 0; k < 10; ++k) {
+    after_first["r" + std::to_string(k)] = "5";
+    after_second["r" + std::to_string(k)] = "10";
+  }
+  run_producer();
+  ASSERT_TRUE(t::eventually([&] { return values_by_id(c.scan("restarted_totals"), "events") == after_first; }));
+  run_producer();  // the same id, a new process's producer
+  ASSERT_EQ(failed.load(), 0);
+  ASSERT_EQ(acknowledged.load(), 100);
+  EXPECT_TRUE(t::eventually([&] { return values_by_id(c.scan("restarted_totals"), "events") == after_second; }));
+  EXPECT_EQ(values_by_id(c.scan("restarted_totals"), "n"), after_second);
+}
