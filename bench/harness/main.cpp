@@ -24,7 +24,7 @@ using namespace kinesys::bench;
 /// Options every subcommand shares.
 struct raw_flags {
   std::string duration = "10s", warmup = "2s", record_size, ndjson, out = "bench-out", endpoint, limits = "off";
-  std::string key_field;
+  std::string key_field, local_mode = "in-process", local_binary;
   bool telemetry = false, no_plots = false, no_raw = false;
   int repeat = 1, shards = 4;
   std::size_t backlog = 0;
@@ -49,6 +49,11 @@ void add_common(CLI::App& app, raw_flags& f, bool sweeps)
   app.add_option("--local-limits", f.limits, "kinesys-local enforces the AWS shard limits: on | off")
       ->check(CLI::IsMember({"on", "off"}))
       ->capture_default_str();
+  app.add_option("--local", f.local_mode,
+                 "where kinesys-local runs when no --endpoint is given: in-process | process (a separate process on loopback)")
+      ->check(CLI::IsMember({"in-process", "process"}))
+      ->capture_default_str();
+  app.add_option("--local-binary", f.local_binary, "with --local process: the kinesys-local to start (default: beside kinesys-bench)");
   app.add_option("--out", f.out, "directory for results.csv/json, summary.md and plots/")->capture_default_str();
   app.add_option("--backlog", f.backlog, "consume: records put before the consumer starts (default: sized from the duration)");
   app.add_flag("--no-plots", f.no_plots, "skip the gnuplot PNGs");
@@ -87,6 +92,8 @@ bench_options to_options(raw_flags const& f, scenario kind, std::string command_
   o.shards = f.shards;
   o.endpoint = f.endpoint;
   o.local_limits = f.limits == "on";
+  o.local_as_process = f.local_mode == "process";
+  o.local_binary = f.local_binary;
   o.out_dir = f.out;
   o.backlog = f.backlog;
   o.plots = !f.no_plots;

@@ -52,6 +52,10 @@ struct bench_options {
   /// variables say. Otherwise an endpoint URL for both Kinesis and DynamoDB.
   std::string endpoint;
   bool local_limits = false;
+  /// kinesys-local in this process, or as a separate process on loopback
+  /// (`local_binary`, default: the one beside kinesys-bench).
+  bool local_as_process = false;
+  std::string local_binary;
 
   /// consume: user records put before the consumer starts (0: sized from
   /// the duration).

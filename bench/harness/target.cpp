@@ -37,13 +37,24 @@ std::map<std::string, std::string, std::less<>> process_variables()
 target::target(bench_options const& o) : limits_(o.local_limits)
 {
   if (o.endpoint.empty()) {
-    server_ = std::make_unique<local::local_server>(local_options(o.local_limits));
-    if (auto port = server_->start(); !port) throw std::runtime_error("kinesys-local: " + port.error().message());
+    std::string endpoint;
+    if (o.local_as_process) {
+      // The same settings as in process: one core, a shard limit that
+      // sweeps over shard counts never reach.
+      std::vector<std::string> args{"--cores", "1", "--shard-limit", "2000"};
+      if (!o.local_limits) args.push_back("--no-throttle");
+      process_ = std::make_unique<local_process>(o.local_binary.empty() ? default_local_binary() : o.local_binary, args);
+      endpoint = process_->endpoint();
+    } else {
+      server_ = std::make_unique<local::local_server>(local_options(o.local_limits));
+      if (auto port = server_->start(); !port) throw std::runtime_error("kinesys-local: " + port.error().message());
+      endpoint = server_->endpoint();
+    }
     variables_ = {{"AWS_ACCESS_KEY_ID", "kinesys-local"},
                   {"AWS_SECRET_ACCESS_KEY", "kinesys-local-secret"},
                   {"AWS_REGION", "us-east-1"},
                   {"AWS_DEFAULT_REGION", "us-east-1"},  // boto3 reads only this one
-                  {"AWS_ENDPOINT_URL", server_->endpoint()},
+                  {"AWS_ENDPOINT_URL", endpoint},
                   {"AWS_SHARED_CREDENTIALS_FILE", "/nonexistent"},
                   {"AWS_CONFIG_FILE", "/nonexistent"}};
   } else {
@@ -84,9 +95,11 @@ aws::environment target::environment() const { return aws::environment::from_map
 
 std::string target::describe() const
 {
-  if (server_)
-    return std::string("kinesys-local in process at ") + server_->endpoint() +
-           (limits_ ? " (AWS limits on: 1 MiB/s and 1000 records/s per shard)" : " (throughput limits off)");
+  auto limits = limits_ ? " (AWS limits on: 1 MiB/s and 1000 records/s per shard)" : " (throughput limits off)";
+  if (server_) return "kinesys-local in process at " + server_->endpoint() + limits;
+  if (process_)
+    return "kinesys-local as a separate process (pid " + std::to_string(process_->pid()) + ") at " + process_->endpoint() +
+           limits;
   return "endpoint " + (kinesis_url_.empty() ? std::string("(regional AWS, ") + config_.region + ")" : kinesis_url_);
 }
 

@@ -1,9 +1,10 @@
 #pragma once
-// Where a run sends its traffic: kinesys-local started in this process
-// (limits on or raised) or any endpoint the AWS variables name; plus an
+// Where a run sends its traffic: kinesys-local started in this process or
+// as a separate process on loopback (limits on or raised) or any endpoint the AWS variables name; plus an
 // administrative client on its own core that creates and removes the
 // streams and tables a run uses. Every scenario and every peer of one
 // invocation talks to the same target.
+#include "local_process.hpp"
 #include "options.hpp"
 
 #include <kinesys/local.hpp>
@@ -39,7 +40,7 @@ public:
   /// "kinesys-local (in process, limits on)" or the endpoint URL.
   std::string describe() const;
   std::string kinesis_endpoint() const { return kinesis_url_; }
-  bool is_local() const noexcept { return server_ != nullptr; }
+  bool is_local() const noexcept { return server_ != nullptr || process_ != nullptr; }
 
   void create_stream(std::string const& name, int shards);
   void delete_stream(std::string const& name);
@@ -59,6 +60,7 @@ public:
 
 private:
   std::unique_ptr<local::local_server> server_;
+  std::unique_ptr<local_process> process_;
   bool limits_ = false;
   std::map<std::string, std::string, std::less<>> variables_;
   std::string kinesis_url_;

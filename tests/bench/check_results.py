@@ -29,6 +29,7 @@ def main():
     ap.add_argument("--scenario", required=True)
     ap.add_argument("--peers", action="store_true")
     ap.add_argument("--expect-failure")
+    ap.add_argument("--expect-target", help="text the results' target description must contain")
     ap.add_argument("args", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     extra = [x for x in a.args if x != "--"]
@@ -76,6 +77,8 @@ def main():
     for key in ("machine", "versions", "command", "target", "records", "settings", "sweeps", "runs", "summaries"):
         if key not in doc:
             fail("results.json lacks %s" % key)
+    if a.expect_target and a.expect_target not in str(doc["target"]):
+        fail("target is %r, expected it to mention %r" % (doc["target"], a.expect_target))
     if len(doc["runs"]) != len(rows):
         fail("results.json has %d runs, results.csv %d" % (len(doc["runs"]), len(rows)))
     for run in doc["runs"]:
