@@ -205,8 +205,10 @@ class Producer:
 
 class Producers:
     """The producer across kill -9s: each incarnation runs on the same spool
-    directory under its own producer id (stamps restart with the process) and
-    continues after the last event its predecessor began to hand over."""
+    directory under the same producer id, as a fixed ProducerId in a
+    configuration file would (its stamps must continue above its
+    predecessor's), and continues after the last event its predecessor began
+    to hand over."""
 
     def __init__(self, binary, endpoint, spool, events, keys, rate, seed):
         self.binary, self.endpoint, self.spool = binary, endpoint, spool
@@ -221,7 +223,7 @@ class Producers:
     def start(self, first):
         n = len(self.all)
         self.all.append(Producer([self.binary, self.endpoint, STREAM, self.spool, str(first), str(self.events - first),
-                                  str(self.keys), str(self.rate), str(self.seed), f"chaos-{n}"], n))
+                                  str(self.keys), str(self.rate), str(self.seed), "chaos"], n))
 
     def kill_and_restart(self, pause):
         """Returns a line describing what happened, or None if the producer
