@@ -446,3 +446,72 @@ file = ")" + (dir.path / "dlq.ndjson").string() + "\"\n")
   EXPECT_TRUE(t::eventually([&] { return values_by_id(c.scan("restarted_totals"), "events") == after_second; }));
   EXPECT_EQ(values_by_id(c.scan("restarted_totals"), "n"), after_second);
 }
+
+// A producer with a stale shard map can aggregate records of both children
+// of a split into one Kinesis record, which lands on one shard; it sends the
+// records that shard does not own again to their owner (as the KPL does).
+// The consumer skips an aggregate's user records outside its shard's hash
+// range, so each is applied once, from its owner.
+TEST(service, user_records_outside_the_shards_hash_range_are_left_to_their_owner)
+{
+  START_BACKEND(b);
+  t::client c(*b);
+  c.create_stream("misrouted", 2);
+  c.create_table("misrouted_totals", "id");
+  auto shards = c.shards("misrouted");
+  ASSERT_EQ(shards.size(), 2u);
+  std::vector<t::test_record> records;
+  std::size_t owned_by_second = 0;
+  for (int k = 0; k < 20; ++k) {
+    auto key = "m" + std::to_string(k);
+    records.push_back({key, R"({"id":")" + key + R"(","n":1})", {}});
+    if (shards[1].hash_key_range.contains(kinesys::codecs::hash_key_of(key))) ++owned_by_second;
+  }
+  ASSERT_GT(owned_by_second, 0u);
+  ASSERT_LT(owned_by_second, records.size());
+
+  // One aggregate of all twenty, routed to the first shard by its explicit hash key.
+  kinesys::codecs::aggregator agg;
+  for (auto const& r : records) ASSERT_TRUE(agg.try_add({r.partition_key, {}, r.data, {}}));
+  std::string blob(agg.finish());
+  std::string aggregate_sequence;
+  c.run([&]() -> boost::asio::awaitable<void> {
+    std::vector<kinesys::engine::aws::put_records_entry> entries{{blob, "m0", "0"}};
+    kinesys::engine::aws::put_records_request req;
+    req.stream.name = "misrouted";
+    req.records = entries;
+    auto r = (co_await c.kinesis().put_records(req)).value();
+    EXPECT_TRUE(r.records.at(0).ok());
+    EXPECT_EQ(r.records.at(0).shard_id, shards[0].shard_id);
+    aggregate_sequence = r.records.at(0).sequence_number;
+  });
+  // The producer's re-send of the records the first shard does not own.
+  std::vector<t::test_record> resent;
+  for (auto const& r : records)
+    if (shards[1].hash_key_range.contains(kinesys::codecs::hash_key_of(r.partition_key))) resent.push_back(r);
+  c.put("misrouted", resent, /*aggregate=*/true);
+
+  t::temp_dir dir;
+  auto config = kc::parse_config(t::fast_settings("misrouted", "misrouted-app") + R"(
+[write]
+mode = "merge"
+[tables.misrouted_totals]
+hash_key = "id"
+counters = ["n"]
+count_attribute = "events"
+[dead_letter]
+file = ")" + (dir.path / "dlq.ndjson").string() + "\"\n")
+                    .value();
+  t::in_process_consumer consumer(config, *b);
+  std::map<std::string, std::string> once;
+  for (auto const& r : records) once[r.partition_key] = "1";
+  // Once the first shard's checkpoint has passed the aggregate, every user
+  // record in it is finished (written or skipped): nothing more can come.
+  auto first_shard_done = [&] {
+    for (auto const& l : c.leases("misrouted-app"))
+      if (l.key == shards[0].shard_id) return l.checkpoint == aggregate_sequence;
+    return false;
+  };
+  EXPECT_TRUE(t::eventually(first_shard_done));
+  EXPECT_TRUE(t::eventually([&] { return values_by_id(c.scan("misrouted_totals"), "events") == once; }));
+}
