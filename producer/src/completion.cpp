@@ -1,6 +1,8 @@
 #include "records.hpp"
 
+#include <boost/asio/execution/outstanding_work.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/prefer.hpp>
 
 namespace kinesys::producer::detail {
 
@@ -11,11 +13,15 @@ void completion::complete(put_outcome outcome) {
     cb(std::move(outcome));
   } else if (handler) {
     // The awaiting coroutine resumes on its own executor, not on ours.
-    boost::asio::post(executor, [h = handler_type(std::move(*handler)), o = std::move(outcome)]() mutable {
+    // Outstanding work is held on that executor until post() has returned:
+    // once the handler runs, the caller's io_context may run out of work and
+    // be destroyed while this thread is still inside post() signalling it.
+    auto tracked = boost::asio::prefer(std::move(executor), boost::asio::execution::outstanding_work.tracked);
+    executor = {};
+    boost::asio::post(tracked, [h = handler_type(std::move(*handler)), o = std::move(outcome)]() mutable {
       std::move(h)(std::move(o));
     });
     handler.reset();
-    executor = {};
   }
 }
 
