@@ -1,7 +1,9 @@
 // pipeline: producer -> stream -> consumer -> table at once, the way a
-// deployment runs. Measured: items written per second at the table (the
+// deployment runs. Measured: records applied per second at the table (the
 // pipeline's throughput), the producer's acknowledged rate beside it, and
-// the lag (records acknowledged but not yet written) at the end.
+// the lag (records acknowledged but not yet written) at the end. The
+// producer and the consumer are closed before the stream is deleted: a
+// producer closing against a deleted stream only has failures to report.
 #include "consumer_driver.hpp"
 #include "producer_driver.hpp"
 #include "scenario.hpp"
@@ -10,14 +12,30 @@ namespace kinesys::bench {
 
 using namespace std::chrono_literals;
 
+namespace {
+
+run_result measure_pipeline(run_context& ctx, std::string const& stream, std::string const& table);
+
+}  // namespace
+
 run_result run_pipeline(run_context& ctx)
 {
-  run_result r;
-  r.scenario = "pipeline";
   auto stream = ctx.name;
   auto table = ctx.name + "_t";
   ctx.endpoint.create_stream(stream, ctx.config.shards);
   ctx.endpoint.create_table(table, ctx.records.key_field);
+  auto r = measure_pipeline(ctx, stream, table);
+  ctx.endpoint.delete_stream(stream);
+  ctx.endpoint.delete_table(table);
+  return r;
+}
+
+namespace {
+
+run_result measure_pipeline(run_context& ctx, std::string const& stream, std::string const& table)
+{
+  run_result r;
+  r.scenario = "pipeline";
   auto config = make_consumer_config(ctx.config, stream, table, ctx.records.key_field, ctx.records.counter_field);
   if (!config) {
     r.ok = false;
@@ -57,9 +75,9 @@ run_result run_pipeline(run_context& ctx)
     r.ok = false;
     r.note = "no record reached the table in the window";
   }
-  ctx.endpoint.delete_stream(stream);
-  ctx.endpoint.delete_table(table);
   return r;
 }
+
+}  // namespace
 
 }  // namespace kinesys::bench

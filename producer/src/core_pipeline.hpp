@@ -105,6 +105,9 @@ private:
   boost::asio::awaitable<void> load_map(std::uint32_t stream);
   void on_map(stream_state& st, engine::aws::aws_result<std::vector<engine::aws::shard>> r, clock::time_point now);
   void fail_pending(stream_state& st, put_error const& error);
+  /// The stream is gone: fails everything held for it (collected, queued,
+  /// aggregating, parked).
+  void fail_stream(stream_state& st, put_error const& error);
   void expire_pending(stream_state& st, clock::time_point now);
 
   boost::asio::awaitable<void> ticker();

@@ -103,6 +103,7 @@ void core_pipeline::on_response(stream_state& st, request_slot& slot, engine::aw
         landed(k);
         fail_krec(k, {errc::stream_not_found, st.missing_reason});
       }
+      fail_stream(st, {errc::stream_not_found, st.missing_reason});
       return;
     }
     bool denied = is_access_denied(e);
@@ -310,7 +311,7 @@ void core_pipeline::on_map(stream_state& st, engine::aws::aws_result<std::vector
       st.missing_code = missing ? errc::stream_not_found : errc::access_denied;
       st.missing_reason = missing ? "stream \"" + st.name + "\" not found: " + e.message
                                   : "access to stream \"" + st.name + "\" denied: " + e.describe();
-      fail_pending(st, {st.missing_code, st.missing_reason});
+      fail_stream(st, {st.missing_code, st.missing_reason});
       return;
     }
     // Transient: keep the map we have (if any) and try again later; parked
@@ -367,6 +368,36 @@ void core_pipeline::on_map(stream_state& st, engine::aws::aws_result<std::vector
     for (std::uint32_t s = 0; s < st.shards.size(); ++s) seal(st, s);
   pump(st, now, st.flush_requested);
   st.flush_requested = false;
+}
+
+void core_pipeline::fail_stream(stream_state& st, put_error const& error) {
+  // A stream that is gone is never pumped again (it is not ready): what
+  // this core collected, queued or is aggregating for it would wait
+  // forever, and close() with it. Every such record fails with the reason.
+  std::vector<std::uint32_t> collected;
+  st.batch.take(collected);
+  for (std::uint32_t k : collected) {
+    landed(k);
+    fail_krec(k, error);
+  }
+  for (auto& shp : st.shards) {
+    shard_state& sh = *shp;
+    while (sh.queue_head != no_index) {
+      std::uint32_t k = sh.queue_head;
+      sh.queue_head = krecs_[k].next;
+      krecs_[k].next = no_index;
+      --sh.queued;
+      fail_krec(k, error);
+    }
+    sh.queue_tail = no_index;
+    if (sh.open != no_index) {
+      std::uint32_t k = sh.open;
+      sh.open = no_index;
+      if (sh.aggregator) sh.aggregator->reset();
+      fail_krec(k, error);
+    }
+  }
+  fail_pending(st, error);
 }
 
 void core_pipeline::fail_pending(stream_state& st, put_error const& error) {

@@ -12,6 +12,7 @@
 #include <boost/asio/use_future.hpp>
 
 #include <atomic>
+#include <future>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -240,6 +241,50 @@ TEST(producer, unknown_stream_fails_with_stream_not_found_naming_it) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error(), errc::stream_not_found);
   EXPECT_NE(r.error().message.find("no-such-stream"), std::string::npos) << r.error().message;
+}
+
+// A stream deleted while records are queued for it: the first request finds
+// it gone; everything else this producer holds for it must fail with that
+// reason too (it is never pumped again), so close() returns.
+TEST(producer, records_queued_for_a_stream_deleted_under_them_fail_and_close_returns) {
+  REQUIRE_KINESALITE();
+  auto stream = kinesalite_env::get().fresh_stream(1);
+  auto c = local_config();
+  c.aggregation_enabled = false;  // 500 Kinesis records per request: several requests
+  c.max_connections = 1;          // one at a time, so the rest stay queued
+  producer p(c, kinesys::test::local_environment());
+  ASSERT_TRUE(p.put_future(stream, "k", "x").get());  // the shard map is loaded
+
+  stream_client admin(kinesalite_env::get().endpoint());
+  engine::aws::delete_stream_request del{engine::aws::stream_ref{stream, ""}, true};
+  ASSERT_TRUE(run_on(admin.io(), admin.client().delete_stream(del)));
+  bool gone = false;
+  for (int i = 0; i < 100 && !gone; ++i) {
+    auto r = run_on(admin.io(), admin.client().list_all_shards(engine::aws::stream_ref{stream, ""}));
+    gone = !r && r.error().is("ResourceNotFoundException");
+    if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(100));  // polls kinesalite's deletion, bounded
+  }
+  ASSERT_TRUE(gone) << "kinesalite did not delete the stream";
+
+  int const n = 2000;
+  std::atomic<int> not_found{0}, other{0};
+  for (int i = 0; i < n; ++i)
+    p.put_async(stream, "k" + std::to_string(i), "payload", [&](put_outcome o) {
+      (!o && o.error() == errc::stream_not_found ? not_found : other).fetch_add(1);
+    });
+  std::promise<void> closed;
+  auto done = closed.get_future();
+  std::thread closer([&] {
+    p.close();
+    closed.set_value();
+  });
+  if (done.wait_for(std::chrono::seconds(60)) != std::future_status::ready) {
+    ADD_FAILURE() << "close() did not return: " << p.outstanding() << " records still wait for a deleted stream";
+    std::abort();  // the producer cannot be destroyed while close() waits
+  }
+  closer.join();
+  EXPECT_EQ(not_found.load(), n);
+  EXPECT_EQ(other.load(), 0);
 }
 
 TEST(producer, explicit_hash_key_places_the_record_on_its_shard) {
