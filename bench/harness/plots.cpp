@@ -23,14 +23,16 @@ std::string gnuplot_text(std::string s)
 
 std::string client_label(config_summary const& s)
 {
-  return s.client == "kinesys" ? s.label : (s.client == "raw" ? "raw wire limit" : s.client);
+  // A lone configuration is called "default": name the client instead.
+  if (s.client == "kinesys") return s.label == "default" ? std::string("kinesys") : s.label;
+  return s.client == "raw" ? "raw wire limit" : s.client;
 }
 
 std::string header(std::string const& png, std::string const& title, int width = 960, int height = 540)
 {
   return "set terminal pngcairo size " + std::to_string(width) + "," + std::to_string(height) +
          " font 'DejaVu Sans,10'\nset output '" + png + "'\nset title \"" + gnuplot_text(title) +
-         "\"\nset grid ytics\nset key outside right top\nset format y '%.0s%c'\n";
+         "\"\nset grid ytics\nset key outside right top\nset format y '%.1s%c'\n";
 }
 
 }  // namespace

@@ -257,10 +257,10 @@ TEST(producer, records_queued_for_a_stream_deleted_under_them_fail_and_close_ret
 
   stream_client admin(kinesalite_env::get().endpoint());
   engine::aws::delete_stream_request del{engine::aws::stream_ref{stream, ""}, true};
-  ASSERT_TRUE(run_on(admin.io(), admin.client().delete_stream(del)));
+  ASSERT_TRUE(kinesys::test::run_on(admin.io(), admin.client().delete_stream(del)));
   bool gone = false;
   for (int i = 0; i < 100 && !gone; ++i) {
-    auto r = run_on(admin.io(), admin.client().list_all_shards(engine::aws::stream_ref{stream, ""}));
+    auto r = kinesys::test::run_on(admin.io(), admin.client().list_all_shards(engine::aws::stream_ref{stream, ""}));
     gone = !r && r.error().is("ResourceNotFoundException");
     if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(100));  // polls kinesalite's deletion, bounded
   }
