@@ -307,6 +307,12 @@ int service::run()
                                             needs_high_water});
   m.wake = std::make_unique<detail::async_event>(m.cores->executor(0));
 
+  // Signals first: whoever starts us may send SIGTERM as soon as the
+  // listening line appears, and it must drain, not kill, the process.
+  if (m.options.handle_signals) {
+    m.signals = std::make_unique<asio::signal_set>(m.contexts[0]->ex, SIGINT, SIGTERM);
+    m.wait_signal();
+  }
   if (c.metrics.port >= 0) {
     engine::http_server_options so;
     so.address = c.metrics.address;
@@ -322,10 +328,6 @@ int service::run()
     m.port = *port;
     log_info("metrics on http://", c.metrics.address, ":", *port, "/metrics");
     if (m.options.on_listening) m.options.on_listening(*port);
-  }
-  if (m.options.handle_signals) {
-    m.signals = std::make_unique<asio::signal_set>(m.contexts[0]->ex, SIGINT, SIGTERM);
-    m.wait_signal();
   }
   m.running = true;
   m.cores->spawn(0, [&m] { return m.main_loop(); });
