@@ -88,6 +88,8 @@ void md5_context::reset() noexcept
 
 void md5_context::update(std::string_view data) noexcept
 {
+  // An empty input may come with a null data(), which memcpy must not see.
+  if (data.empty()) return;
   auto const* p = reinterpret_cast<unsigned char const*>(data.data());
   std::size_t n = data.size();
   length_ += n;
