@@ -150,7 +150,7 @@ int main(int argc, char** argv)
   };
   sub const subs[] = {
       {"produce", "producer -> stream: user records acknowledged per second", scenario::produce},
-      {"consume", "stream with a backlog -> consumer -> table: items written per second", scenario::consume},
+      {"consume", "stream with a backlog -> consumer -> table: records applied to the table per second", scenario::consume},
       {"pipeline", "producer -> stream -> consumer -> table at once", scenario::pipeline},
       {"raw", "pre-encoded PutRecords replayed at the endpoint: the wire limit", scenario::raw},
   };

@@ -48,7 +48,7 @@ plot_outcome draw_plots(invocation const& inv, std::string const& prefix)
   fs::create_directories(dir);
   auto scenario = std::string(to_string(inv.options.kind));
   std::string unit = inv.options.kind == scenario::consume || inv.options.kind == scenario::pipeline
-                         ? "items written per second"
+                         ? "records applied to the table per second"
                          : "user records acknowledged per second";
   std::string script;
 
