@@ -42,6 +42,22 @@ std::map<std::string, std::string> values_by_id(std::vector<kinesys::codecs::ite
   return out;
 }
 
+/// merge mode into `table`: counter n summed, events counted, dead letters in `dir`.
+kc::consumer_config totals_config(std::string const& stream, std::string const& application, std::string const& table,
+                                  t::temp_dir const& dir)
+{
+  return kc::parse_config(t::fast_settings(stream, application) + R"(
+[write]
+mode = "merge"
+[tables.)" + table + R"(]
+hash_key = "id"
+counters = ["n"]
+count_attribute = "events"
+[dead_letter]
+file = ")" + (dir.path / "dlq.ndjson").string() + "\"\n")
+      .value();
+}
+
 }  // namespace
 
 namespace {
@@ -141,16 +157,7 @@ TEST(service, merge_mode_sums_counters_and_drops_producer_retry_duplicates)
   }
   c.put("clicks", records, /*aggregate=*/true);
   t::temp_dir dir;
-  auto config = kc::parse_config(t::fast_settings("clicks", "clicks-app") + R"(
-[write]
-mode = "merge"
-[tables.click_totals]
-hash_key = "id"
-counters = ["n"]
-count_attribute = "events"
-[dead_letter]
-file = ")" + (dir.path / "dlq.ndjson").string() + "\"\n")
-                    .value();
+  auto config = totals_config("clicks", "clicks-app", "click_totals", dir);
   t::in_process_consumer consumer(config, *b);
   auto matches = [&] {
     auto items = c.scan("click_totals");
@@ -294,16 +301,7 @@ void a_retry_re_routed_by_a_split_is_applied_once(bool restart_between)
   c.create_stream(stream, 1);
   c.create_table(stream + "_totals", "id");
   t::temp_dir dir;
-  auto config = kc::parse_config(t::fast_settings(stream, stream + "-app") + R"(
-[write]
-mode = "merge"
-[tables.)" + stream + R"(_totals]
-hash_key = "id"
-counters = ["n"]
-count_attribute = "events"
-[dead_letter]
-file = ")" + (dir.path / "dlq.ndjson").string() + "\"\n")
-                    .value();
+  auto config = totals_config(stream, stream + "-app", stream + "_totals", dir);
   auto event = [](int key, std::uint64_t seq) {
     auto id = "k" + std::to_string(key);
     return t::test_record{id, R"({"id":")" + id + R"(","n":)" + std::to_string(seq) + "}",
@@ -422,16 +420,7 @@ TEST(service, merge_mode_applies_every_record_of_a_producer_restarted_under_the_
     p.flush_sync();
   };
   t::temp_dir dir;
-  auto config = kc::parse_config(t::fast_settings("restarted", "restarted-app") + R"(
-[write]
-mode = "merge"
-[tables.restarted_totals]
-hash_key = "id"
-counters = ["n"]
-count_attribute = "events"
-[dead_letter]
-file = ")" + (dir.path / "dlq.ndjson").string() + "\"\n")
-                    .value();
+  auto config = totals_config("restarted", "restarted-app", "restarted_totals", dir);
   t::in_process_consumer consumer(config, *b);
   std::map<std::string, std::string> after_first, after_second;
   for (int k = 0; k < 10; ++k) {
@@ -492,16 +481,7 @@ TEST(service, user_records_outside_the_shards_hash_range_are_left_to_their_owner
   c.put("misrouted", resent, /*aggregate=*/true);
 
   t::temp_dir dir;
-  auto config = kc::parse_config(t::fast_settings("misrouted", "misrouted-app") + R"(
-[write]
-mode = "merge"
-[tables.misrouted_totals]
-hash_key = "id"
-counters = ["n"]
-count_attribute = "events"
-[dead_letter]
-file = ")" + (dir.path / "dlq.ndjson").string() + "\"\n")
-                    .value();
+  auto config = totals_config("misrouted", "misrouted-app", "misrouted_totals", dir);
   t::in_process_consumer consumer(config, *b);
   std::map<std::string, std::string> once;
   for (auto const& r : records) once[r.partition_key] = "1";
