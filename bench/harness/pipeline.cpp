@@ -14,24 +14,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-run_result measure_pipeline(run_context& ctx, std::string const& stream, std::string const& table);
-
-}  // namespace
-
-run_result run_pipeline(run_context& ctx)
-{
-  auto stream = ctx.name;
-  auto table = ctx.name + "_t";
-  ctx.endpoint.create_stream(stream, ctx.config.shards);
-  ctx.endpoint.create_table(table, ctx.records.key_field);
-  auto r = measure_pipeline(ctx, stream, table);
-  ctx.endpoint.delete_stream(stream);
-  ctx.endpoint.delete_table(table);
-  return r;
-}
-
-namespace {
-
 run_result measure_pipeline(run_context& ctx, std::string const& stream, std::string const& table)
 {
   run_result r;
@@ -79,5 +61,17 @@ run_result measure_pipeline(run_context& ctx, std::string const& stream, std::st
 }
 
 }  // namespace
+
+run_result run_pipeline(run_context& ctx)
+{
+  auto stream = ctx.name;
+  auto table = ctx.name + "_t";
+  ctx.endpoint.create_stream(stream, ctx.config.shards);
+  ctx.endpoint.create_table(table, ctx.records.key_field);
+  auto r = measure_pipeline(ctx, stream, table);
+  ctx.endpoint.delete_stream(stream);
+  ctx.endpoint.delete_table(table);
+  return r;
+}
 
 }  // namespace kinesys::bench

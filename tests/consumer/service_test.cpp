@@ -42,6 +42,15 @@ std::map<std::string, std::string> values_by_id(std::vector<kinesys::codecs::ite
   return out;
 }
 
+/// A producer against the backend that sends within 20 ms (tests wait on it).
+kinesys::producer::producer_config quick_producer(t::backend const& b)
+{
+  kinesys::producer::producer_config pc;
+  pc.kinesis_endpoint = b.kinesis_url();
+  pc.record_max_buffered_time = 20ms;
+  return pc;
+}
+
 /// merge mode into `table`: counter n summed, events counted, dead letters in `dir`.
 kc::consumer_config totals_config(std::string const& stream, std::string const& application, std::string const& table,
                                   t::temp_dir const& dir)
@@ -361,11 +370,9 @@ TEST(service, reads_records_the_producer_aggregated_and_compressed_with_zstd)
   c.create_stream("compressed", 2);
   c.create_table("compressed_state", "id");
   namespace kp = kinesys::producer;
-  kp::producer_config pc;
-  pc.kinesis_endpoint = b->kinesis_url();
+  auto pc = quick_producer(*b);
   pc.aggregation_enabled = true;
   pc.compression = kp::compression_codec::zstd;
-  pc.record_max_buffered_time = 20ms;
   std::atomic<int> acknowledged{0}, failed{0};
   {
     kp::producer p(pc, b->environment());
@@ -404,10 +411,8 @@ TEST(service, merge_mode_applies_every_record_of_a_producer_restarted_under_the_
   c.create_stream("restarted", 1);
   c.create_table("restarted_totals", "id");
   namespace kp = kinesys::producer;
-  kp::producer_config pc;
-  pc.kinesis_endpoint = b->kinesis_url();
+  auto pc = quick_producer(*b);
   pc.producer_id = "orders-service";
-  pc.record_max_buffered_time = 20ms;
   std::atomic<int> acknowledged{0}, failed{0};
   auto run_producer = [&] {
     kp::producer p(pc, b->environment());
