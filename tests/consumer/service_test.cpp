@@ -51,6 +51,18 @@ kinesys::producer::producer_config quick_producer(t::backend const& b)
   return pc;
 }
 
+/// put mode (latest state per id) into `table`, dead letters in `dir`.
+kc::consumer_config state_config(std::string const& stream, std::string const& application, std::string const& table,
+                                 t::temp_dir const& dir)
+{
+  return kc::parse_config(t::fast_settings(stream, application) + R"(
+[tables.)" + table + R"(]
+hash_key = "id"
+[dead_letter]
+file = ")" + (dir.path / "dlq.ndjson").string() + "\"\n")
+      .value();
+}
+
 /// merge mode into `table`: counter n summed, events counted, dead letters in `dir`.
 kc::consumer_config totals_config(std::string const& stream, std::string const& application, std::string const& table,
                                   t::temp_dir const& dir)
@@ -223,12 +235,7 @@ TEST(service, reads_kpl_records_aggregated_by_the_npm_aws_kinesis_agg_package)
   ASSERT_GE(aggregated.size(), 2u);  // several aggregates, several user records each
   c.put("agg", aggregated);
   t::temp_dir dir;
-  auto config = kc::parse_config(t::fast_settings("agg", "agg-app") + R"(
-[tables.agg_state]
-hash_key = "id"
-[dead_letter]
-file = ")" + (dir.path / "dlq.ndjson").string() + "\"\n")
-                    .value();
+  auto config = state_config("agg", "agg-app", "agg_state", dir);
   t::in_process_consumer consumer(config, *b);
   std::map<std::string, std::string> expected;
   for (int i = 108; i < 120; ++i) expected["dev-" + std::to_string(i % 12)] = std::to_string(i);
@@ -246,12 +253,7 @@ TEST(service, a_split_shard_is_finished_before_its_children_and_every_key_ends_i
   c.create_stream("resharded", 1);
   c.create_table("resharded_state", "id");
   t::temp_dir dir;
-  auto config = kc::parse_config(t::fast_settings("resharded", "reshard-app") + R"(
-[tables.resharded_state]
-hash_key = "id"
-[dead_letter]
-file = ")" + (dir.path / "dlq.ndjson").string() + "\"\n")
-                    .value();
+  auto config = state_config("resharded", "reshard-app", "resharded_state", dir);
   c.put("resharded", numbered("k", 20, 5));  // v 0..4 in the parent
   t::in_process_consumer consumer(config, *b);
   auto parent = c.shards("resharded").at(0).shard_id;
@@ -387,12 +389,7 @@ TEST(service, reads_records_the_producer_aggregated_and_compressed_with_zstd)
   ASSERT_EQ(failed.load(), 0);
   ASSERT_EQ(acknowledged.load(), 400);
   t::temp_dir dir;
-  auto config = kc::parse_config(t::fast_settings("compressed", "compressed-app") + R"(
-[tables.compressed_state]
-hash_key = "id"
-[dead_letter]
-file = ")" + (dir.path / "dlq.ndjson").string() + "\"\n")
-                    .value();
+  auto config = state_config("compressed", "compressed-app", "compressed_state", dir);
   t::in_process_consumer consumer(config, *b);
   std::map<std::string, std::string> expected;
   for (int k = 0; k < 40; ++k) expected["c" + std::to_string(k)] = "9";
