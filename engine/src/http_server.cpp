@@ -1,8 +1,10 @@
-// Accepting on every core and serving keep-alive connections within limits.
+// Accepting on every core and serving keep-alive connections, plain or TLS,
+// within limits.
 #include "kinesys/detail/engine/http_server.hpp"
 
 #include "kinesys/detail/engine/core_set.hpp"
 #include "kinesys/detail/engine/error.hpp"
+#include "tls_server_context.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -10,6 +12,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/stream_base.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -19,12 +22,16 @@
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/system/system_error.hpp>
+#include <boost/throw_exception.hpp>
 
 #include <sys/socket.h>
 
 #include <atomic>
 #include <list>
 #include <optional>
+#include <type_traits>
 
 namespace kinesys::engine {
 
@@ -33,16 +40,28 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 using boost::system::error_code;
+using clock_type = std::chrono::steady_clock;
 inline constexpr auto as_result = asio::as_tuple(asio::use_awaitable);
 
+void throw_exception_from_error(http_server_error const& e, boost::source_location const& location) {
+  boost::throw_exception(boost::system::system_error(e.code, e.message()), location);
+}
+
 namespace {
+
+using tls_stream = beast::ssl_stream<beast::tcp_stream>;
+template <class Stream>
+constexpr bool is_tls = std::is_same_v<Stream, tls_stream>;
+
+/// A peer that never answers our close_notify costs at most this.
+constexpr std::chrono::seconds tls_shutdown_bound{1};
 
 using reuse_port = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 
 /// What stop() needs to reach a live connection. Lives in the session's
 /// coroutine frame. @locality owning core
 struct session_handle {
-  beast::tcp_stream* stream = nullptr;
+  beast::tcp_stream* stream = nullptr;  // the TCP layer, below any TLS
   bool idle = true;  // waiting for the next request, nothing to lose by closing
 };
 
@@ -92,19 +111,28 @@ struct http_server::state : std::enable_shared_from_this<state> {
 
   asio::awaitable<void> accept_loop(std::size_t core);
   asio::awaitable<void> session(std::size_t core, tcp::socket socket);
-  asio::awaitable<bool> serve_one(beast::tcp_stream& stream, beast::flat_buffer& buffer, std::string const& remote);
-  asio::awaitable<void> reply_error(beast::tcp_stream& stream, http::status status);
+  /// The connection's life after the accept: the TLS handshake if any, then
+  /// requests until one side closes. Stream: beast::tcp_stream or tls_stream.
+  template <class Stream>
+  asio::awaitable<void> serve_connection(std::size_t core, Stream& stream, std::string const& remote,
+                                         clock_type::time_point accepted);
+  template <class Stream>
+  asio::awaitable<bool> serve_one(Stream& stream, beast::flat_buffer& buffer, std::string const& remote);
+  template <class Stream>
+  asio::awaitable<void> reply_error(Stream& stream, http::status status);
 
   core_set& cores;
   http_server_options options;
   http_handler handler;
   std::vector<core_slot> slots;  // one per core, each touched only on its core
+  std::shared_ptr<asio::ssl::context> tls_context;  // set by start() when serving TLS; shared by every core
   std::atomic<std::size_t> connections{0};
   std::atomic<bool> stopping{false};
   std::uint16_t port = 0;
 };
 
-asio::awaitable<void> http_server::state::reply_error(beast::tcp_stream& stream, http::status status) {
+template <class Stream>
+asio::awaitable<void> http_server::state::reply_error(Stream& stream, http::status status) {
   http::response<http::string_body> res{status, 11};
   if (options.error_response) {
     auto custom = options.error_response(static_cast<unsigned>(status));
@@ -119,10 +147,12 @@ asio::awaitable<void> http_server::state::reply_error(beast::tcp_stream& stream,
   }
   res.prepare_payload();
   res.keep_alive(false);
-  stream.expires_after(std::chrono::seconds(5));
+  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
   co_await http::async_write(stream, res, as_result);
-  error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  if constexpr (!is_tls<Stream>) {  // TLS ends with close_notify once the session closes
+    error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
 }
 
 asio::awaitable<void> http_server::state::accept_loop(std::size_t core) {
@@ -157,22 +187,48 @@ asio::awaitable<void> http_server::state::accept_loop(std::size_t core) {
 asio::awaitable<void> http_server::state::session(std::size_t core, tcp::socket socket) {
   auto self = shared_from_this();
   co_await asio::this_coro::throw_if_cancelled(false);
+  auto const accepted = clock_type::now();
   error_code ec;
   auto const peer = socket.remote_endpoint(ec);
   std::string const remote = ec ? std::string() : peer.address().to_string();
   socket.set_option(tcp::no_delay(true), ec);
-  beast::tcp_stream stream(std::move(socket));
+  if (tls_context) {
+    tls_stream stream(std::move(socket), *tls_context);
+    co_await serve_connection(core, stream, remote, accepted);
+  } else {
+    beast::tcp_stream stream(std::move(socket));
+    co_await serve_connection(core, stream, remote, accepted);
+  }
+  connections.fetch_sub(1, std::memory_order_acq_rel);
+}
+
+template <class Stream>
+asio::awaitable<void> http_server::state::serve_connection(std::size_t core, Stream& stream, std::string const& remote,
+                                                          clock_type::time_point accepted) {
+  beast::tcp_stream& transport = beast::get_lowest_layer(stream);
   beast::flat_buffer buffer;
-  session_handle handle{&stream, true};
+  session_handle handle{&transport, true};
   auto& sessions = slots[core].sessions;
   auto const position = sessions.insert(sessions.end(), &handle);
+  // The handshake and the first request's first bytes share one deadline
+  // from the accept, so TLS gives a slowloris client no extra time.
+  auto const first_deadline = accepted + options.header_timeout;
+  bool established = true;
+  if constexpr (is_tls<Stream>) {
+    transport.expires_at(first_deadline);
+    auto [handshake_error] = co_await stream.async_handshake(asio::ssl::stream_base::server, as_result);
+    established = !handshake_error;  // plain HTTP, a scanner, a timeout: nothing to answer
+  }
   try {
     bool first = true;
-    while (!stopping.load(std::memory_order_acquire)) {
+    while (established && !stopping.load(std::memory_order_acquire)) {
       if (buffer.size() == 0) {
         // A new connection must start its request within header_timeout; a
         // kept-alive one may sit idle for idle_timeout.
-        stream.expires_after(first ? options.header_timeout : options.idle_timeout);
+        if (first)
+          transport.expires_at(first_deadline);
+        else
+          transport.expires_after(options.idle_timeout);
         handle.idle = true;
         auto [read_error, n] = co_await stream.async_read_some(buffer.prepare(4096), as_result);
         handle.idle = false;
@@ -189,21 +245,28 @@ asio::awaitable<void> http_server::state::session(std::size_t core, tcp::socket 
     // The handler threw; serve_one already answered 500 where it could.
   }
   sessions.erase(position);
+  if constexpr (is_tls<Stream>) {
+    if (established && transport.socket().is_open()) {
+      transport.expires_after(tls_shutdown_bound);
+      co_await stream.async_shutdown(as_result);  // a peer gone without close_notify is normal
+    }
+  }
   error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-  stream.socket().close(ignored);
-  connections.fetch_sub(1, std::memory_order_acq_rel);
+  transport.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  transport.socket().close(ignored);
 }
 
-asio::awaitable<bool> http_server::state::serve_one(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+template <class Stream>
+asio::awaitable<bool> http_server::state::serve_one(Stream& stream, beast::flat_buffer& buffer,
                                                    std::string const& remote) {
+  beast::tcp_stream& transport = beast::get_lowest_layer(stream);
   http::request_parser<http::string_body> parser;
   parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(options.max_header_bytes, UINT32_MAX)));
   parser.body_limit(options.max_body_bytes);
 
   // A stream expiry would close the socket, leaving no way to say 408; a
   // racing timer cancels just the read.
-  stream.expires_never();
+  transport.expires_never();
   asio::steady_timer header_deadline(stream.get_executor(), options.header_timeout);
   auto [order, read_error, header_bytes, timer_error] =
       co_await asio::experimental::make_parallel_group(http::async_read_header(stream, buffer, parser, asio::deferred),
@@ -232,7 +295,7 @@ asio::awaitable<bool> http_server::state::serve_one(beast::tcp_stream& stream, b
       if (continue_error)
         co_return false;
     }
-    stream.expires_after(options.idle_timeout);
+    transport.expires_after(options.idle_timeout);
     auto [body_error, body_bytes] = co_await http::async_read(stream, buffer, parser, as_result);
     (void)body_bytes;
     if (body_error) {
@@ -243,7 +306,7 @@ asio::awaitable<bool> http_server::state::serve_one(beast::tcp_stream& stream, b
       co_return false;
     }
   }
-  stream.expires_never();
+  transport.expires_never();
 
   bool const client_keeps_alive = parser.get().keep_alive();
   server_request request{from_beast(parser.release()), remote};
@@ -258,20 +321,20 @@ asio::awaitable<bool> http_server::state::serve_one(beast::tcp_stream& stream, b
   }
 
   if (reply.fault == server_reply::fault::reset_before_response) {
-    reset(stream);
+    reset(transport);
     co_return false;
   }
   bool const keep_alive = client_keeps_alive && !stopping.load(std::memory_order_acquire);
   auto response = to_beast(std::move(reply.response), keep_alive);
   bool const reusable = response.keep_alive();
-  stream.expires_after(options.idle_timeout);
+  transport.expires_after(options.idle_timeout);
   if (reply.fault == server_reply::fault::reset_mid_response) {
     http::response_serializer<http::string_body> serializer(response);
     auto [head_error, head_bytes] = co_await http::async_write_header(stream, serializer, as_result);
     (void)head_bytes;
     if (!head_error)
       co_await asio::async_write(stream, asio::buffer(response.body().data(), response.body().size() / 2), as_result);
-    reset(stream);
+    reset(transport);
     co_return false;
   }
   auto [write_error, written] = co_await http::async_write(stream, response, as_result);
@@ -284,14 +347,20 @@ http_server::http_server(core_set& cores, http_server_options options, http_hand
 
 http_server::~http_server() { stop(); }
 
-boost::system::result<std::uint16_t> http_server::start() {
+boost::system::result<std::uint16_t, http_server_error> http_server::start() {
   auto& s = *state_;
   if (!s.slots.empty())
     throw std::logic_error("http_server::start called twice");
+  if (s.options.tls.enabled()) {
+    auto loaded = detail::load_tls_server_context(s.options.tls);
+    if (!loaded)
+      return loaded.error();
+    s.tls_context = std::move(*loaded);
+  }
   error_code ec;
   auto const address = asio::ip::make_address(s.options.address, ec);
   if (ec)
-    return ec;
+    return http_server_error{ec};
   s.slots.resize(s.cores.size());
   std::uint16_t port = s.options.port;
   for (std::size_t core = 0; core < s.cores.size(); ++core) {
@@ -310,7 +379,7 @@ boost::system::result<std::uint16_t> http_server::start() {
       acceptor.listen(asio::socket_base::max_listen_connections, ec);
     if (ec) {
       s.slots.clear();
-      return ec;
+      return http_server_error{ec};
     }
     if (port == 0)
       port = acceptor.local_endpoint().port();

@@ -258,9 +258,14 @@ ingest_process start_ingest(local_kinesis& kinesis, std::filesystem::path const&
   args.insert(args.begin(), {"--port", "0", "--cores", "2", "--kinesis-endpoint", kinesis.endpoint(), "--region",
                              "us-east-1"});
   p.process = kinesys::test::child_process(command(p.log_file, args, env));
-  auto port = p.process.wait_for_port(30s);
-  EXPECT_TRUE(port) << "kinesys-ingest did not print its listening line; stderr:\n" << p.log();
-  p.port = port.value_or(0);
+  // "listening [https://]<address>:<port>", its only line on stdout.
+  auto line = p.process.read_line(30s);
+  EXPECT_TRUE(line && line->starts_with("listening ") && line->rfind(':') != std::string::npos)
+      << "kinesys-ingest did not print its listening line; stderr:\n" << p.log();
+  if (line && line->starts_with("listening ") && line->rfind(':') != std::string::npos) {
+    p.listening_line = *line;
+    p.port = static_cast<std::uint16_t>(std::atoi(line->c_str() + line->rfind(':') + 1));
+  }
   return p;
 }
 

@@ -80,6 +80,7 @@ private:
 struct ingest_process {
   kinesys::test::child_process process;
   std::uint16_t port = 0;
+  std::string listening_line;  ///< what it printed on stdout, e.g. "listening 127.0.0.1:4711"
   std::filesystem::path log_file;
   std::string log() const { return read_file(log_file); }
 };

@@ -45,6 +45,9 @@ void ingest_flags::add_to(CLI::App& app) {
   app.add_option("--max-connections", max_connections, "open connections across cores (503 beyond)")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{10000000}));
+  app.add_option("--tls-cert", tls_cert, "serve HTTPS with this PEM certificate (chain); needs --tls-key")
+      ->check(CLI::ExistingFile);
+  app.add_option("--tls-key", tls_key, "the PEM private key of --tls-cert, unencrypted")->check(CLI::ExistingFile);
   app.add_option("--log-level", log_level, "debug, info, warn or error")
       ->capture_default_str()
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
@@ -109,7 +112,15 @@ boost::system::result<ingest_settings, std::string> settings_from(ingest_flags c
   return s;
 }
 
-engine::http_server_options server_options_from(ingest_flags const& flags) {
+boost::system::result<engine::http_server_options, std::string> server_options_from(ingest_flags const& flags) {
+  auto fail = [](std::string message) {
+    return boost::system::result<engine::http_server_options, std::string>(boost::system::in_place_error,
+                                                                            std::move(message));
+  };
+  if (!flags.tls_cert.empty() && flags.tls_key.empty())
+    return fail("--tls-cert " + flags.tls_cert + " needs --tls-key (the certificate's private key)");
+  if (flags.tls_cert.empty() && !flags.tls_key.empty())
+    return fail("--tls-key " + flags.tls_key + " needs --tls-cert (the certificate it belongs to)");
   engine::http_server_options o;
   o.address = flags.address;
   o.port = flags.port;
@@ -117,6 +128,7 @@ engine::http_server_options server_options_from(ingest_flags const& flags) {
   o.header_timeout = std::chrono::milliseconds(flags.header_timeout_ms);
   o.idle_timeout = std::chrono::milliseconds(flags.idle_timeout_ms);
   o.max_connections = flags.max_connections;
+  o.tls = {flags.tls_cert, flags.tls_key};
   return o;
 }
 

@@ -41,6 +41,8 @@ struct ingest_flags {
   std::uint64_t header_timeout_ms = 10000;
   std::uint64_t idle_timeout_ms = 60000;
   std::size_t max_connections = 10000;
+  std::string tls_cert;
+  std::string tls_key;
   std::string log_level = "info";
 
   void add_to(CLI::App& app);
@@ -49,7 +51,8 @@ struct ingest_flags {
 /// Problems name the flag or the producer key.
 boost::system::result<producer::producer_config, std::string> producer_config_from(ingest_flags const& flags);
 boost::system::result<ingest_settings, std::string> settings_from(ingest_flags const& flags);
-/// The server's limits and timeouts (the error hook is set by the caller).
-engine::http_server_options server_options_from(ingest_flags const& flags);
+/// The server's limits, timeouts and TLS files (the error hook is set by
+/// the caller). --tls-cert and --tls-key come together or not at all.
+boost::system::result<engine::http_server_options, std::string> server_options_from(ingest_flags const& flags);
 
 }  // namespace kinesys::ingest

@@ -69,6 +69,11 @@ int run(ki::ingest_flags const& flags) {
     ki::log_error(config.error());
     return exit_config;
   }
+  auto options = ki::server_options_from(flags);
+  if (!options) {
+    ki::log_error(options.error());
+    return exit_config;
+  }
   auto const grace = config->record_ttl + std::chrono::seconds(5);
 
   std::unique_ptr<kp::producer> producer;
@@ -91,20 +96,26 @@ int run(ki::ingest_flags const& flags) {
       .cores = flags.cores, .handle_signals = true, .shutdown_grace = std::chrono::duration_cast<std::chrono::milliseconds>(grace)});
   std::size_t const tenant_count = tenants->tenants().size();
   ki::ingest_service service(std::move(*settings), std::move(*tenants), *producer, cores);
-  auto options = ki::server_options_from(flags);
-  options.error_response = [&service](unsigned status) { return service.refused_by_server(status); };
-  engine::http_server server(cores, options,
+  options->error_response = [&service](unsigned status) { return service.refused_by_server(status); };
+  bool const tls = options->tls.enabled();
+  engine::http_server server(cores, std::move(*options),
                              [&service](engine::server_request& r) { return service.handle(r); });
   auto port = server.start();
   if (!port) {
-    ki::log_error("cannot listen on ", flags.address, ":", flags.port, ": ", port.error().message());
+    // A TLS file at fault is configuration; a port in use is not.
+    bool const configuration = !port.error().tls_problem.empty();
+    if (configuration)
+      ki::log_error(port.error().tls_problem);
+    else
+      ki::log_error("cannot listen on ", flags.address, ":", flags.port, ": ", port.error().message());
     producer->close();
-    return exit_runtime;
+    return configuration ? exit_config : exit_runtime;
   }
+  char const* const scheme = tls ? "https://" : "";
   // Scripts and tests wait for this line; it is the only thing on stdout.
-  std::printf("listening %s:%u\n", flags.address.c_str(), static_cast<unsigned>(*port));
+  std::printf("listening %s%s:%u\n", scheme, flags.address.c_str(), static_cast<unsigned>(*port));
   std::fflush(stdout);
-  ki::log_info("listening on ", flags.address, ":", *port, " with ", cores.size(), " cores, ", tenant_count,
+  ki::log_info("listening on ", scheme, flags.address, ":", *port, " with ", cores.size(), " cores, ", tenant_count,
                " tenants, producer ", producer->producer_id());
 
   cores.run();  // until SIGINT/SIGTERM; in-flight requests finish first

@@ -1,10 +1,12 @@
 #pragma once
 // HTTP/1.1 server for kinesys-local, kinesys-ingest and /metrics: accepts on
-// every core, keep-alive, and hard limits on header size, body size,
-// header-read time, idle time and connection count.
+// every core, keep-alive, optional TLS, and hard limits on header size, body
+// size, header-read time, idle time and connection count.
 #include "kinesys/detail/engine/http_types.hpp"
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/assert/source_location.hpp>
+#include <boost/system/error_code.hpp>
 #include <boost/system/result.hpp>
 
 #include <chrono>
@@ -17,6 +19,15 @@
 namespace kinesys::engine {
 
 class core_set;
+
+/// PEM files for serving HTTPS. Both empty: plain HTTP.
+struct http_server_tls_files {
+  /// The server certificate, optionally followed by its intermediates.
+  std::string certificate_file{};
+  /// The certificate's private key, unencrypted.
+  std::string private_key_file{};
+  bool enabled() const noexcept { return !certificate_file.empty() || !private_key_file.empty(); }
+};
 
 struct http_server_options {
   std::string address = "127.0.0.1";
@@ -40,7 +51,25 @@ struct http_server_options {
   /// limit). The status stays the server's; the connection still closes.
   /// Called on the connection's core. Empty: the plain-text reason phrase.
   std::function<http_response(unsigned status)> error_response{};
+  /// With files: TLS 1.2 or later only. The handshake must finish within
+  /// header_timeout of the accept (the same deadline as the first request's
+  /// header); a failed one closes that connection without an answer.
+  http_server_tls_files tls{};
 };
+
+/// Why start() failed.
+struct http_server_error {
+  boost::system::error_code code{};
+  /// Set when a TLS file is at fault (a configuration error rather than a
+  /// busy port): names the file and what is wrong with it.
+  std::string tls_problem{};
+  std::string message() const { return tls_problem.empty() ? code.message() : tls_problem; }
+  /// Callers that pass on only the code keep working.
+  operator boost::system::error_code() const noexcept { return code; }
+};
+
+/// What result::value() throws: boost::system::system_error with message().
+[[noreturn]] void throw_exception_from_error(http_server_error const& e, boost::source_location const& location);
 
 struct server_request {
   http_request request{};
@@ -67,12 +96,13 @@ public:
   http_server(http_server const&) = delete;
   http_server& operator=(http_server const&) = delete;
 
-  /// Binds address:port with one SO_REUSEPORT acceptor per core and starts
-  /// accepting; returns the bound port. The server also stops when the core
-  /// set stops. @locality any thread
-  boost::system::result<std::uint16_t> start();
+  /// Loads the TLS files if any, binds address:port with one SO_REUSEPORT
+  /// acceptor per core and starts accepting; returns the bound port. The
+  /// server also stops when the core set stops. @locality any thread
+  boost::system::result<std::uint16_t, http_server_error> start();
   /// Stops accepting and closes idle connections; requests being handled
-  /// finish and their connections then close. Idempotent. @locality any thread
+  /// finish and their connections then close (TLS ones with close_notify,
+  /// waiting at most a second for the peer's). Idempotent. @locality any thread
   void stop();
   std::uint16_t port() const noexcept;
   /// Connections open now, across cores. @locality any thread
