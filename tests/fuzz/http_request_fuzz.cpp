@@ -1,0 +1,62 @@
+// The engine's HTTP/1.1 request parsing (tests/fuzz/server_parse.hpp) with
+// the default server limits: no crash, no body past max_body_bytes, no CR
+// or LF inside a header a handler sees, a body as long as a lone
+// Content-Length says, and the same requests and refusal however the bytes
+// were split into reads. The first input byte picks the split.
+#include "server_parse.hpp"
+
+#include <charconv>
+#include <cstdlib>
+
+namespace engine = kinesys::engine;
+namespace fuzz = kinesys::fuzz;
+
+namespace {
+
+bool has_line_break(std::string_view s) noexcept { return s.find_first_of("\r\n") != std::string_view::npos; }
+
+void check(engine::http_request const& r, engine::http_server_options const& options)
+{
+  if (r.method.empty() || r.target.empty() || has_line_break(r.method) || has_line_break(r.target)) std::abort();
+  if (r.body.size() > options.max_body_bytes) std::abort();
+  std::size_t lengths = 0;
+  bool chunked = false;
+  for (auto const& h : r.headers) {
+    if (h.name.empty() || has_line_break(h.name) || has_line_break(h.value)) std::abort();
+    if (engine::iequals(h.name, "content-length")) ++lengths;
+    if (engine::iequals(h.name, "transfer-encoding")) chunked = true;
+  }
+  if (lengths == 1 && !chunked) {
+    auto const value = r.header("content-length");
+    std::uint64_t n = 0;
+    auto const [end, error] = std::from_chars(value.data(), value.data() + value.size(), n);
+    if (error != std::errc{} || end != value.data() + value.size() || n != r.body.size()) std::abort();
+  }
+}
+
+bool same(engine::http_request const& a, engine::http_request const& b)
+{
+  if (a.method != b.method || a.target != b.target || a.body != b.body || a.headers.size() != b.headers.size())
+    return false;
+  for (std::size_t i = 0; i < a.headers.size(); ++i)
+    if (a.headers[i].name != b.headers[i].name || a.headers[i].value != b.headers[i].value) return false;
+  return true;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size)
+{
+  if (size == 0) return 0;
+  engine::http_server_options const options{};
+  std::string_view const bytes(reinterpret_cast<char const*>(data + 1), size - 1);
+  auto const split = fuzz::parse_connection(bytes, fuzz::split_point(data[0], bytes.size()), options);
+  for (auto const& r : split.requests) check(r, options);
+  if (split.refusal != 0 && split.refusal != 400 && split.refusal != 413 && split.refusal != 431) std::abort();
+
+  auto const whole = fuzz::parse_connection(bytes, bytes.size(), options);
+  if (whole.refusal != split.refusal || whole.requests.size() != split.requests.size()) std::abort();
+  for (std::size_t i = 0; i < whole.requests.size(); ++i)
+    if (!same(whole.requests[i], split.requests[i])) std::abort();
+  return 0;
+}
