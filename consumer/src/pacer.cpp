@@ -5,8 +5,12 @@
 
 namespace kinesys::consumer {
 
-pacer::pacer(double rate, clock::duration tolerance) noexcept
-    : rate_(rate), tolerance_ns_(std::chrono::duration_cast<std::chrono::nanoseconds>(tolerance).count())
+namespace {
+constexpr double grain_seconds = 0.020;
+}
+
+pacer::pacer(double rate, clock::duration catch_up) noexcept
+    : rate_(rate), catch_up_ns_(std::chrono::duration_cast<std::chrono::nanoseconds>(catch_up).count())
 {
 }
 
@@ -18,9 +22,10 @@ pacer::clock::time_point pacer::reserve(double cost, clock::time_point now) noex
   auto tat = tat_.load(std::memory_order_relaxed);
   std::int64_t start;
   do {
-    // A schedule that fell behind `now - tolerance` is not owed: idle time
-    // does not accumulate into a burst larger than the tolerance.
-    start = std::max(tat, now_ns - tolerance_ns_);
+    // A schedule that fell behind `now - catch_up` is not owed: idle time
+    // does not accumulate into a burst larger than that. The first
+    // reservation starts the schedule now, not with a burst.
+    start = tat == never_reserved ? now_ns : std::max(tat, now_ns - catch_up_ns_);
   } while (!tat_.compare_exchange_weak(tat, start + interval, std::memory_order_relaxed));
   return clock::time_point(std::chrono::duration_cast<clock::duration>(std::chrono::nanoseconds(start)));
 }
@@ -28,7 +33,7 @@ pacer::clock::time_point pacer::reserve(double cost, clock::time_point now) noex
 double pacer::grain() const noexcept
 {
   if (unlimited()) return 1e18;
-  return std::max(1.0, rate_ * static_cast<double>(tolerance_ns_) / 1e9);
+  return std::max(1.0, rate_ * grain_seconds);
 }
 
 }  // namespace kinesys::consumer

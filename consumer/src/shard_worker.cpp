@@ -7,6 +7,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 namespace kinesys::consumer::detail {
@@ -16,6 +17,9 @@ namespace aws = engine::aws;
 using clock = std::chrono::steady_clock;
 
 namespace {
+
+/// User records mapped between two turns given to the core's other work.
+constexpr std::uint64_t yield_every_records = 2048;
 
 aws::aws_client_options no_retries(engine::retry_options r)
 {
@@ -286,7 +290,16 @@ asio::awaitable<bool> shard_worker::accept(std::shared_ptr<aws::get_records_resu
 {
   auto first_new = tracker_.issued();
   std::vector<ticket> unmappable;
+  auto mapped_since_yield = first_new;
   for (auto const& rec : batch->records) {
+    // A GetRecords answer can hold ~100,000 user records; mapping them in
+    // one go would hold this core for a hundred milliseconds, and the writes
+    // already in flight (whose completions run here) would stall and miss
+    // their pace. Let them run every so often.
+    if (tracker_.issued() - mapped_since_yield >= yield_every_records) {
+      co_await asio::post(core_.ex, asio::use_awaitable);
+      mapped_since_yield = tracker_.issued();
+    }
     // The producer's Compression wraps the whole Kinesis record, an
     // aggregate included: unwrap it before splitting. (A compressed plain
     // record stays as it is; add_user_record unwraps it.)

@@ -67,7 +67,7 @@ TEST(pacer, spaces_reservations_by_cost_over_rate)
   EXPECT_EQ(p.reserve(1, now), now + 25ms);
 }
 
-TEST(pacer, idle_time_buys_at_most_the_tolerance_as_a_burst)
+TEST(pacer, idle_time_buys_at_most_the_catch_up_as_a_burst)
 {
   kc::pacer p(1000, 20ms);
   auto now = kc::pacer::clock::time_point{} + 10s;
@@ -78,7 +78,35 @@ TEST(pacer, idle_time_buys_at_most_the_tolerance_as_a_burst)
   EXPECT_EQ(immediate, 21);  // 20 ms at 1000/s plus the one due now, not 5 s worth
 }
 
-TEST(pacer, grain_is_what_the_tolerance_lets_through)
+TEST(pacer, starts_on_schedule_without_a_first_burst)
+{
+  kc::pacer p(1000);
+  auto now = kc::pacer::clock::time_point{} + 10s;
+  EXPECT_EQ(p.reserve(1, now), now);
+  EXPECT_EQ(p.reserve(1, now), now + 1ms);
+}
+
+// Writers on schedule stall for 80 ms (the core parsing a large GetRecords
+// answer) and then go as fast as the pacer lets them: the second still
+// carries the full rate, because the stall is shorter than the catch-up.
+TEST(pacer, a_stall_shorter_than_the_catch_up_is_made_up_in_the_same_second)
+{
+  kc::pacer p(1000);
+  auto const t0 = kc::pacer::clock::time_point{} + 10s;
+  auto const end = t0 + 1s;
+  auto now = t0;
+  int started = 0;
+  while (now < end) {
+    if (now >= t0 + 500ms && now < t0 + 580ms) now = t0 + 580ms;
+    auto start = p.reserve(1, now);
+    if (start >= end) break;
+    ++started;
+    now = std::max(now, start);
+  }
+  EXPECT_EQ(started, 1000);
+}
+
+TEST(pacer, grain_is_20_ms_of_the_rate)
 {
   EXPECT_DOUBLE_EQ(kc::pacer(500).grain(), 10);
   EXPECT_DOUBLE_EQ(kc::pacer(50000).grain(), 1000);

@@ -4,8 +4,10 @@
 // the previous one, so with a backlog the writes leave evenly spread over
 // the second instead of in a burst at each second's start (which DynamoDB
 // would throttle and which is what seed 000's backoff loop ends up doing).
-// After an idle spell a caller may start up to `tolerance` behind schedule,
-// which is the only burst the pacer allows.
+// A caller may start up to `catch_up` behind schedule, which is the only
+// burst the pacer allows: enough to make up for a short stall (a large
+// GetRecords answer being parsed, a slow response) within the same second,
+// too little for idle time to turn into a burst DynamoDB would throttle.
 //
 // The schedule is one atomic, so every core can reserve from the table's
 // single pacer without a lock and the table's rate is shared correctly no
@@ -22,16 +24,16 @@ public:
   using clock = std::chrono::steady_clock;
 
   /// `rate` units per second; 0 or less means unlimited.
-  explicit pacer(double rate, clock::duration tolerance = std::chrono::milliseconds(20)) noexcept;
+  explicit pacer(double rate, clock::duration catch_up = std::chrono::milliseconds(100)) noexcept;
 
   /// Reserves `cost` units and returns when the caller may start: now (or
   /// earlier) if on schedule, else the reserved slot's start.
   clock::time_point reserve(double cost, clock::time_point now) noexcept;
 
   /// The largest reservation that keeps one-second windows within about 2%
-  /// of the rate: what the pacer lets through in `tolerance`. Writers size
-  /// their batches by it, so a 500 items/s table is written 10 items at a
-  /// time, not 25 twice a second.
+  /// of the rate: what the pacer lets through in 20 ms. Writers size their
+  /// batches by it, so a 500 items/s table is written 10 items at a time,
+  /// not 25 twice a second.
   double grain() const noexcept;
 
   double rate() const noexcept { return rate_; }
@@ -39,9 +41,10 @@ public:
 
 private:
   double rate_;
-  std::int64_t tolerance_ns_;
+  std::int64_t catch_up_ns_;
+  static constexpr std::int64_t never_reserved = INT64_MIN;
   // Theoretical arrival time of the next reservation, in steady_clock ns.
-  std::atomic<std::int64_t> tat_{0};
+  std::atomic<std::int64_t> tat_{never_reserved};
 };
 
 }  // namespace kinesys::consumer
