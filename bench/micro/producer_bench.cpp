@@ -7,6 +7,11 @@
 //   kinesys_bench_producer_bench --benchmark_filter='put/100/1/0'
 //
 // Arguments: record size (bytes), aggregation (0/1), compression (0/1).
+//
+// put_latency_at_half_load: put -> acknowledgement latency (p50, p99, max)
+// with RecordMaxBufferedTime at the KPL's 100 ms, while the application puts
+// at half the rate this producer reaches flat out (measured first, in the
+// same run). Figures: docs/performance.md.
 #include <kinesys/local.hpp>
 #include <kinesys/producer.hpp>
 #include <kinesys/detail/engine/aws/kinesis_client.hpp>
@@ -17,8 +22,11 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <memory>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -117,5 +125,71 @@ BENCHMARK(put)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
     ->MinTime(2.0);
+
+void put_latency_at_half_load(benchmark::State& state) {
+  using clock = std::chrono::steady_clock;
+  producer::producer_config c;
+  c.kinesis_endpoint = server().server->endpoint();
+  c.cores = 1;
+  c.rate_limit = 100000;
+  c.max_outstanding_records = 200000;
+  c.record_max_buffered_time = std::chrono::milliseconds(100);
+  auto env = engine::aws::environment::from_map({{"AWS_ACCESS_KEY_ID", "kinesys-local"},
+                                                 {"AWS_SECRET_ACCESS_KEY", "kinesys-local-secret"},
+                                                 {"AWS_REGION", "us-east-1"}});
+  producer::producer p(c, env);
+  std::vector<std::string> keys;
+  for (int i = 0; i < key_count; ++i) keys.push_back("device-" + std::to_string(i));
+  std::string data = R"({"device_id":"device-1","time":"2022-01-01 00:01:00","measurement":"temperature","value":76.1})";
+
+  std::atomic<std::uint64_t> failed{0};
+  auto count = [&](producer::put_outcome o) {
+    if (!o) failed.fetch_add(1, std::memory_order_relaxed);
+  };
+  // Flat out first: the rate "full load" means on this machine, now.
+  for (int i = 0; i < 20000; ++i) p.put_async("bench", keys[i % key_count], data, count);
+  p.flush_sync();
+  constexpr std::uint64_t probe = 300000;
+  auto t0 = clock::now();
+  for (std::uint64_t i = 0; i < probe; ++i) p.put_async("bench", keys[i % key_count], data, count);
+  p.flush_sync();
+  double const full_rate = static_cast<double>(probe) / std::chrono::duration<double>(clock::now() - t0).count();
+  double const rate = full_rate / 2;
+
+  // Half load for 5 s, put in small bursts on a fixed schedule; each
+  // completion writes its latency into a preallocated slot.
+  auto const total = static_cast<std::size_t>(rate * 5);
+  std::vector<std::int64_t> latency_us(total, -1);
+  auto const start = clock::now();
+  for (auto _ : state) {
+    constexpr std::size_t burst = 100;
+    auto const gap = std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(burst / rate));
+    auto next = start;
+    for (std::size_t i = 0; i < total;) {
+      std::this_thread::sleep_until(next);
+      next += gap;
+      for (std::size_t j = 0; j < burst && i < total; ++j, ++i) {
+        auto sent = clock::now();
+        p.put_async("bench", keys[i % key_count], data, [&, i, sent](producer::put_outcome o) {
+          if (!o) failed.fetch_add(1, std::memory_order_relaxed);
+          latency_us[i] = std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - sent).count();
+        });
+      }
+    }
+    p.flush_sync();
+  }
+  std::sort(latency_us.begin(), latency_us.end());
+  auto at = [&](double q) { return static_cast<double>(latency_us[static_cast<std::size_t>(q * (total - 1))]) / 1000.0; };
+  state.counters["full_rate_per_s"] = full_rate;
+  state.counters["half_rate_per_s"] = rate;
+  state.counters["p50_ms"] = at(0.50);
+  state.counters["p99_ms"] = at(0.99);
+  state.counters["max_ms"] = at(1.0);
+  state.counters["p99_over_buffered_time"] = at(0.99) / 100.0;
+  state.counters["failed"] = static_cast<double>(failed.load());
+  if (latency_us.front() < 0) state.SkipWithError("a record was not completed");
+}
+
+BENCHMARK(put_latency_at_half_load)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
