@@ -39,6 +39,20 @@ if [[ ${#targets[@]} -eq 0 ]]; then
 fi
 cmake --build "$build" -j "$jobs" --target "${targets[@]/#/kinesys_fuzz_}"
 
+# On a fresh machine (scripts/install-deps.sh, nothing configured): stack
+# traces name functions only with a symbolizer, and clang-14's sanitizers
+# cannot map their shadow memory on kernels randomising more than 28 bits
+# of mmap addresses (every run then dies at start with a DEADLYSIGNAL), so
+# there the targets run with address randomisation off when the container
+# allows it.
+if [[ -z "${ASAN_SYMBOLIZER_PATH:-}" && -x /usr/lib/llvm-14/bin/llvm-symbolizer ]]; then
+  export ASAN_SYMBOLIZER_PATH=/usr/lib/llvm-14/bin/llvm-symbolizer
+fi
+run=()
+if [[ "$(cat /proc/sys/vm/mmap_rnd_bits 2>/dev/null || echo 0)" -gt 28 ]] && setarch "$(uname -m)" -R true 2>/dev/null; then
+  run=(setarch "$(uname -m)" -R)
+fi
+
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 status=0
@@ -47,7 +61,7 @@ for name in "${targets[@]}"; do
   echo "== $name: ${seconds}s"
   dict=()
   [[ -f "tests/fuzz/$name.dict" ]] && dict=(-dict="tests/fuzz/$name.dict")
-  if ! "$build/tests/fuzz/kinesys_fuzz_$name" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 "${dict[@]}" \
+  if ! "${run[@]}" "$build/tests/fuzz/kinesys_fuzz_$name" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 "${dict[@]}" \
       -artifact_prefix="$scratch/$name-" -print_final_stats=1 \
       "$scratch/$name" "tests/fuzz/corpus/$name" 2>"$scratch/$name.log"; then
     tail -n 60 "$scratch/$name.log"
