@@ -171,10 +171,12 @@ asio::awaitable<void> http_server::state::accept_loop(std::size_t core) {
     if (connections.fetch_add(1, std::memory_order_acq_rel) >= options.max_connections) {
       connections.fetch_sub(1, std::memory_order_acq_rel);
       // A best-effort answer without waiting: this connection gets no
-      // coroutine, which is the point of the cap.
+      // coroutine, which is the point of the cap. A TLS client could read
+      // an answer only after a handshake, so it just sees the close.
       static constexpr char busy[] =
           "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
-      (void)::send(socket.native_handle(), busy, sizeof busy - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (!tls_context)
+        (void)::send(socket.native_handle(), busy, sizeof busy - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
       error_code ignored;
       socket.shutdown(tcp::socket::shutdown_send, ignored);
       socket.close(ignored);

@@ -2,6 +2,7 @@
 // test certificate; broken, silent and plain-HTTP clients are closed without
 // disturbing the others; bad TLS files are start() errors naming the file.
 #include "kinesys/detail/engine/core_set.hpp"
+#include "kinesys/detail/engine/error.hpp"
 #include "kinesys/detail/engine/http_client.hpp"
 #include "kinesys/detail/engine/http_server.hpp"
 #include "run_coroutine.hpp"
@@ -220,6 +221,21 @@ TEST(http_server_tls, plain_http_to_the_tls_port_is_closed_and_tls_clients_go_on
   auto fresh_response = fresh.post(s.where(), "fresh");
   ASSERT_TRUE(fresh_response) << fresh_response.error().message();
   EXPECT_EQ(fresh_response->body, "ok:fresh");
+}
+
+TEST(http_server_tls, connections_beyond_max_connections_are_closed_before_the_handshake) {
+  running_server s(tls_options({.max_connections = 1}));
+  verifying_client kept;
+  ASSERT_TRUE(kept.post(s.where(), "kept"));  // holds the one connection allowed
+  verifying_client refused;
+  auto const response = refused.post(s.where(), "refused");
+  ASSERT_FALSE(response);
+  EXPECT_TRUE(response.error() == errc::tls_error || response.error() == errc::connection_reset)
+      << response.error().message();
+  EXPECT_EQ(s.server.connections(), 1u);
+  auto again = kept.post(s.where(), "again");
+  ASSERT_TRUE(again) << again.error().message();
+  EXPECT_EQ(again->body, "ok:again");
 }
 
 TEST(http_server_tls, a_client_that_never_sends_a_client_hello_is_closed_after_the_header_timeout) {

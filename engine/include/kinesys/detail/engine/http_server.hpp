@@ -51,9 +51,10 @@ struct http_server_options {
   /// limit). The status stays the server's; the connection still closes.
   /// Called on the connection's core. Empty: the plain-text reason phrase.
   std::function<http_response(unsigned status)> error_response{};
-  /// With files: TLS 1.2 or later only. The handshake must finish within
-  /// header_timeout of the accept (the same deadline as the first request's
-  /// header); a failed one closes that connection without an answer.
+  /// With files: HTTPS only, TLS 1.2 or later, no client certificates. The
+  /// handshake and the first request's first bytes share one deadline,
+  /// header_timeout from the accept; a failed handshake closes that
+  /// connection without an answer.
   http_server_tls_files tls{};
 };
 
