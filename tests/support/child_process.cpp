@@ -6,7 +6,7 @@
 #include <fcntl.h>
 #include <utility>
 #include <poll.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <stdexcept>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,10 +21,6 @@ child_process::child_process(std::vector<std::string> argv, std::vector<std::str
   if (::pipe2(pipe_fds, O_CLOEXEC) != 0)
     throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
 
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
-
   std::vector<char*> args;
   for (auto& a : argv) args.push_back(a.data());
   args.push_back(nullptr);
@@ -35,8 +31,42 @@ child_process::child_process(std::vector<std::string> argv, std::vector<std::str
   for (auto& e : env_storage) env.push_back(e.data());
   env.push_back(nullptr);
 
-  int rc = ::posix_spawnp(&pid_, args[0], &actions, nullptr, args.data(), env.data());
-  posix_spawn_file_actions_destroy(&actions);
+  // fork + exec rather than posix_spawn: the child asks the kernel to kill
+  // it when we die, so a test that aborts (a failed assertion in a fixture,
+  // a ctest timeout) leaves no server running behind it. exec failures come
+  // back through a close-on-exec pipe, as posix_spawn's error code would.
+  int exec_error[2];
+  if (::pipe2(exec_error, O_CLOEXEC) != 0) {
+    int e = errno;
+    ::close(pipe_fds[0]);
+    ::close(pipe_fds[1]);
+    throw std::runtime_error(std::string("pipe: ") + std::strerror(e));
+  }
+  pid_t const parent = ::getpid();
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    // Only async-signal-safe calls from here to exec.
+    ::dup2(pipe_fds[1], STDOUT_FILENO);
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);  // the parent died before prctl
+    ::execvpe(args[0], args.data(), env.data());
+    int e = errno;
+    (void)!::write(exec_error[1], &e, sizeof e);
+    ::_exit(127);
+  }
+  int rc = pid_ < 0 ? errno : 0;
+  ::close(exec_error[1]);
+  if (pid_ > 0) {
+    int child_errno = 0;
+    ssize_t n;
+    do n = ::read(exec_error[0], &child_errno, sizeof child_errno);
+    while (n < 0 && errno == EINTR);
+    if (n == static_cast<ssize_t>(sizeof child_errno)) {
+      rc = child_errno;
+      ::waitpid(pid_, nullptr, 0);
+    }
+  }
+  ::close(exec_error[0]);
   ::close(pipe_fds[1]);
   if (rc != 0) {
     ::close(pipe_fds[0]);
