@@ -35,8 +35,8 @@ boost::system::result<engine::http_response> put_over_tls(std::uint16_t port, st
                            .target = "/stream",
                            .headers = {{"Content-Type", "application/json"}, {"x-api-key", std::string(tls_key)}},
                            .body = std::move(body)};
-  auto f = boost::asio::co_spawn(io, client.request(engine::endpoint{"https", "127.0.0.1", port}, std::move(req)),
-                                 boost::asio::use_future);
+  engine::endpoint const where{"https", "127.0.0.1", port};  // request() keeps a reference until it completes
+  auto f = boost::asio::co_spawn(io, client.request(where, std::move(req)), boost::asio::use_future);
   io.run();
   return f.get();
 }
