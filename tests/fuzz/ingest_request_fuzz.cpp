@@ -20,6 +20,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdlib>
 #include <optional>
