@@ -4,6 +4,7 @@
 
 #include "kinesys/detail/engine/error.hpp"
 #include "run_coroutine.hpp"
+#include "test_certificate.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -16,13 +17,9 @@
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
-#include <openssl/pem.h>
-#include <openssl/x509v3.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <cstdio>
-#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -37,60 +34,14 @@ using clock_type = std::chrono::steady_clock;
 
 namespace {
 
-/// A self-signed certificate (also its own CA) for `san`, written as PEM
-/// files into a fresh temporary directory, made with OpenSSL's API at test
-/// time so no key material lives in the repository.
-struct test_certificate {
-  explicit test_certificate(char const* san) {
-    dir = std::filesystem::temp_directory_path() / ("kinesys-tls-" + std::to_string(::getpid()) + "-" +
-                                                    std::to_string(counter++));
-    std::filesystem::create_directories(dir);
-    cert_file = (dir / "cert.pem").string();
-    key_file = (dir / "key.pem").string();
-
-    std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(EVP_EC_gen("P-256"), EVP_PKEY_free);
-    std::unique_ptr<X509, decltype(&X509_free)> cert(X509_new(), X509_free);
-    X509_set_version(cert.get(), 2);
-    ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 1);
-    X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600);
-    X509_gmtime_adj(X509_getm_notAfter(cert.get()), 86400);
-    X509_set_pubkey(cert.get(), key.get());
-    X509_NAME* name = X509_get_subject_name(cert.get());
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<unsigned char const*>("kinesys test"), -1,
-                               -1, 0);
-    X509_set_issuer_name(cert.get(), name);
-    X509V3_CTX ctx;
-    X509V3_set_ctx_nodb(&ctx);
-    X509V3_set_ctx(&ctx, cert.get(), cert.get(), nullptr, nullptr, 0);
-    for (auto [nid, value] : {std::pair{NID_subject_alt_name, san}, std::pair{NID_basic_constraints, "critical,CA:TRUE"},
-                              std::pair{NID_key_usage, "critical,keyCertSign,digitalSignature"}}) {
-      X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value);
-      X509_add_ext(cert.get(), ext, -1);
-      X509_EXTENSION_free(ext);
-    }
-    X509_sign(cert.get(), key.get(), EVP_sha256());
-
-    FILE* f = std::fopen(cert_file.c_str(), "w");
-    PEM_write_X509(f, cert.get());
-    std::fclose(f);
-    f = std::fopen(key_file.c_str(), "w");
-    PEM_write_PrivateKey(f, key.get(), nullptr, nullptr, 0, nullptr, nullptr);
-    std::fclose(f);
-  }
-  ~test_certificate() { std::filesystem::remove_all(dir); }
-
-  static inline int counter = 0;
-  std::filesystem::path dir;
-  std::string cert_file;
-  std::string key_file;
-};
+using kinesys::test::test_certificate;
 
 /// An HTTPS server on its own thread answering every request with 200
 /// "secure", recording the SNI name each handshake carried.
 struct tls_server {
   explicit tls_server(test_certificate const& cert) {
-    tls.use_certificate_chain_file(cert.cert_file);
-    tls.use_private_key_file(cert.key_file, ssl::context::pem);
+    tls.use_certificate_chain_file(cert.certificate_file());
+    tls.use_private_key_file(cert.private_key_file(), ssl::context::pem);
     acceptor.open(tcp::v4());
     acceptor.bind(tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
     acceptor.listen();
@@ -176,7 +127,7 @@ TEST(http_connection, tls_verification_passes_with_the_ca_file_and_sends_sni) {
   test_certificate cert("DNS:localhost");
   tls_server server(cert);
   asio::io_context context{1};
-  http_client client(context.get_executor(), http_client_options{.ca_file = cert.cert_file});
+  http_client client(context.get_executor(), http_client_options{.ca_file = cert.certificate_file()});
   auto response = run_coroutine(context, client.request(https("localhost", server.port), get()));
   ASSERT_TRUE(response) << response.error().message();
   EXPECT_EQ(response->status, 200u);
@@ -189,7 +140,7 @@ TEST(http_connection, tls_keeps_the_connection_alive_across_requests) {
   test_certificate cert("DNS:localhost");
   tls_server server(cert);
   asio::io_context context{1};
-  http_client client(context.get_executor(), http_client_options{.ca_file = cert.cert_file});
+  http_client client(context.get_executor(), http_client_options{.ca_file = cert.certificate_file()});
   auto ok = run_coroutine(context, [&]() -> asio::awaitable<int> {
     int ok = 0;
     for (int i = 0; i < 3; ++i)
@@ -204,7 +155,7 @@ TEST(http_connection, tls_rejects_a_certificate_for_another_host_name) {
   test_certificate cert("DNS:kinesis.example.test");
   tls_server server(cert);
   asio::io_context context{1};
-  http_client client(context.get_executor(), http_client_options{.ca_file = cert.cert_file});
+  http_client client(context.get_executor(), http_client_options{.ca_file = cert.certificate_file()});
   auto response = run_coroutine(context, client.request(https("localhost", server.port), get()));
   ASSERT_FALSE(response);
   EXPECT_EQ(response.error(), errc::certificate_rejected);
@@ -214,7 +165,7 @@ TEST(http_connection, tls_checks_ip_literals_against_ip_subject_alt_names_withou
   test_certificate cert("IP:127.0.0.1");
   tls_server server(cert);
   asio::io_context context{1};
-  http_client client(context.get_executor(), http_client_options{.ca_file = cert.cert_file});
+  http_client client(context.get_executor(), http_client_options{.ca_file = cert.certificate_file()});
   auto response = run_coroutine(context, client.request(https("127.0.0.1", server.port), get()));
   ASSERT_TRUE(response) << response.error().message();
   EXPECT_EQ(server.names().back(), "");  // SNI carries names, never addresses

@@ -39,7 +39,7 @@ void add_extension(X509* cert, int nid, char const* value) {
   check(added, "X509_add_ext");
 }
 
-x509_ptr self_signed(EVP_PKEY* key) {
+x509_ptr self_signed(EVP_PKEY* key, std::string const& subject_alt_names) {
   x509_ptr cert(X509_new());
   check(cert != nullptr, "X509_new");
   X509_set_version(cert.get(), 2);
@@ -57,7 +57,7 @@ x509_ptr self_signed(EVP_PKEY* key) {
   add_extension(cert.get(), NID_ext_key_usage, "serverAuth");
   add_extension(cert.get(), NID_subject_key_identifier, "hash");
   add_extension(cert.get(), NID_authority_key_identifier, "keyid:always");
-  add_extension(cert.get(), NID_subject_alt_name, "IP:127.0.0.1,DNS:localhost");
+  add_extension(cert.get(), NID_subject_alt_name, subject_alt_names.c_str());
   check(X509_sign(cert.get(), key, EVP_sha256()) > 0, "X509_sign");
   return cert;
 }
@@ -73,14 +73,14 @@ void write_pem(std::filesystem::path const& path, Write&& write) {
 
 }  // namespace
 
-test_certificate::test_certificate() {
+test_certificate::test_certificate(std::string const& subject_alt_names) {
   static std::atomic<int> counter{0};
   dir_ = std::filesystem::temp_directory_path() /
          ("kinesys-test-cert-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
   std::filesystem::create_directories(dir_);
   key_ptr key(EVP_EC_gen("P-256"));
   check(key != nullptr, "EVP_EC_gen");
-  auto cert = self_signed(key.get());
+  auto cert = self_signed(key.get(), subject_alt_names);
   write_pem(dir_ / "cert.pem", [&](std::FILE* f) { return PEM_write_X509(f, cert.get()); });
   write_pem(dir_ / "key.pem", [&](std::FILE* f) {
     return PEM_write_PrivateKey(f, key.get(), nullptr, nullptr, 0, nullptr, nullptr);

@@ -9,11 +9,11 @@ namespace kinesys::test {
 
 class test_certificate {
 public:
-  /// EC P-256, valid from an hour ago for a day, CN 127.0.0.1, SANs
-  /// IP:127.0.0.1 and DNS:localhost. It is its own CA: a client trusts it
-  /// by loading certificate_file() as its CA file. Throws
+  /// EC P-256, valid from an hour ago for a day, CN 127.0.0.1, with
+  /// `subject_alt_names` in OpenSSL's notation. It is its own CA: a client
+  /// trusts it by loading certificate_file() as its CA file. Throws
   /// std::runtime_error if OpenSSL or the file system refuses.
-  test_certificate();
+  explicit test_certificate(std::string const& subject_alt_names = "IP:127.0.0.1,DNS:localhost");
   ~test_certificate();
   test_certificate(test_certificate const&) = delete;
   test_certificate& operator=(test_certificate const&) = delete;
