@@ -1,6 +1,7 @@
 #include "dynamo/table.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace kinesys::local::dynamo {
@@ -16,17 +17,55 @@ double read_units(std::size_t bytes, bool consistent) noexcept
   return consistent ? units : units / 2;
 }
 
+namespace {
+
+// Which of the partition maps a hash goes to, by the top 12 bits of the
+// hash. Not uniform: map i gets a share proportional to 2^(i / count), so
+// the maps' sizes span a factor of two at any moment and each reaches its
+// next rehash at a different table size. With equal shares all of them
+// would rehash within the same few hundred milliseconds of a growing
+// table, and the core would stall for as long as one big map's rehash.
+struct map_choice {
+  static constexpr int bits = 12;
+  std::array<std::uint16_t, 1u << bits> index{};
+  explicit map_choice(std::size_t count) {
+    for (std::size_t u = 0; u < index.size(); ++u) {
+      // u uniform in [0, 1): the inverse of the cumulative share, count * log2(1 + u).
+      double const x = (static_cast<double>(u) + 0.5) / static_cast<double>(index.size());
+      auto const i = static_cast<std::size_t>(static_cast<double>(count) * std::log2(1.0 + x));
+      index[u] = static_cast<std::uint16_t>(std::min(i, count - 1));
+    }
+  }
+};
+
+}  // namespace
+
+table::partition_map& table::partitions_of(std::string_view hash) noexcept
+{
+  static map_choice const choice(partition_map_count);
+  // The top bits of a multiplicative mix: the maps themselves use the
+  // hash's other bits, so a map's keys are not clustered inside it.
+  auto const mixed = static_cast<std::uint64_t>(string_hash{}(hash)) * 0x9E3779B97F4A7C15ull;
+  return partitions_[choice.index[static_cast<std::size_t>(mixed >> (64 - map_choice::bits))]];
+}
+
+table::partition_map const& table::partitions_of(std::string_view hash) const noexcept
+{
+  return const_cast<table*>(this)->partitions_of(hash);
+}
+
 stored_item const* table::get(item_key const& k) const noexcept
 {
-  auto p = partitions_.find(k.hash);
-  if (p == partitions_.end()) return nullptr;
+  auto const& partitions = partitions_of(k.hash);
+  auto p = partitions.find(k.hash);
+  if (p == partitions.end()) return nullptr;
   auto it = p->second.find(k.range);
   return it == p->second.end() ? nullptr : &it->second;
 }
 
 std::optional<stored_item> table::put(item_key const& k, item attributes)
 {
-  auto [p, inserted_partition] = partitions_.try_emplace(k.hash);
+  auto [p, inserted_partition] = partitions_of(k.hash).try_emplace(k.hash);
   if (inserted_partition) scan_order_valid_ = false;
   auto const size = static_cast<std::uint32_t>(item_size(attributes));
   auto [slot, inserted] = p->second.try_emplace(k.range);
@@ -45,8 +84,9 @@ std::optional<stored_item> table::put(item_key const& k, item attributes)
 
 std::optional<stored_item> table::erase(item_key const& k)
 {
-  auto p = partitions_.find(k.hash);
-  if (p == partitions_.end()) return std::nullopt;
+  auto& partitions = partitions_of(k.hash);
+  auto p = partitions.find(k.hash);
+  if (p == partitions.end()) return std::nullopt;
   auto it = p->second.find(k.range);
   if (it == p->second.end()) return std::nullopt;
   std::optional<stored_item> previous = std::move(it->second);
@@ -54,7 +94,7 @@ std::optional<stored_item> table::erase(item_key const& k)
   --item_count_;
   p->second.erase(it);
   if (p->second.empty()) {
-    partitions_.erase(p);
+    partitions.erase(p);
     scan_order_valid_ = false;
   }
   return previous;
@@ -62,16 +102,20 @@ std::optional<stored_item> table::erase(item_key const& k)
 
 table::partition const* table::find_partition(std::string const& hash) const noexcept
 {
-  auto p = partitions_.find(hash);
-  return p == partitions_.end() ? nullptr : &p->second;
+  auto const& partitions = partitions_of(hash);
+  auto p = partitions.find(hash);
+  return p == partitions.end() ? nullptr : &p->second;
 }
 
 std::vector<std::string const*> const& table::scan_order() const
 {
   if (!scan_order_valid_) {
     scan_order_.clear();
-    scan_order_.reserve(partitions_.size());
-    for (auto const& [hash, part] : partitions_) scan_order_.push_back(&hash);
+    std::size_t count = 0;
+    for (auto const& partitions : partitions_) count += partitions.size();
+    scan_order_.reserve(count);
+    for (auto const& partitions : partitions_)
+      for (auto const& [hash, part] : partitions) scan_order_.push_back(&hash);
     std::sort(scan_order_.begin(), scan_order_.end(), [](auto* a, auto* b) { return *a < *b; });
     scan_order_valid_ = true;
   }
