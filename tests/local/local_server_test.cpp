@@ -9,6 +9,7 @@
 #include <kinesys/detail/codecs/base64.hpp>
 
 #include <gtest/gtest.h>
+#include <simdjson.h>
 
 #include <filesystem>
 #include <csignal>
@@ -89,6 +90,38 @@ TEST(local_server, accepts_configured_keys_and_unsigned_requests_with_no_auth)
   local_server anyone{open};
   auto port2 = anyone.start().value();
   EXPECT_EQ(aws_call(port2, "Kinesis_20131202.ListStreams", "{}", std::nullopt).status, 200u);
+}
+
+// Refusals quote what the client sent; the answer stays valid JSON (and
+// valid UTF-8) whatever those bytes were.
+TEST(local_server, refusals_quoting_the_client_are_valid_json)
+{
+  local_server server{local_options{}};
+  auto port = server.start().value();
+  auto valid_object = [](std::string const& body) {
+    simdjson::dom::parser parser;
+    simdjson::dom::element e;
+    return !parser.parse(simdjson::padded_string(body)).get(e) && e.is_object();
+  };
+  auto fault = admin_call(port, "POST", "/_kinesys/faults", R"({"no\"such\\fault":1})");
+  EXPECT_EQ(fault.status, 400u);
+  EXPECT_TRUE(valid_object(fault.body)) << fault.body;
+  EXPECT_TRUE(has(fault, "no\\\"such")) << fault.body;  // named, escaped
+
+  engine::http_request req;
+  req.method = "POST";
+  req.target = "/";
+  req.body = "{}";
+  req.headers.push_back({"Host", "127.0.0.1"});
+  req.headers.push_back({"Content-Type", "application/x-amz-json-1.1"});
+  req.headers.push_back({"X-Amz-Target", "Kinesis_20131202.ListStreams"});
+  req.headers.push_back({"X-Amz-Date", "20231114T221320Z"});
+  req.headers.push_back({"Authorization", "AWS4-HMAC-SHA256 Credential=kinesys-local/20231114/us-east-1/kinesis/"
+                                          "aws4_request, Sig\xd1\xd1\xffnedHeaders=host, Signature=00"});
+  req.headers.push_back({"Connection", "close"});
+  auto refused = raw_post(port, req);
+  EXPECT_EQ(refused.status, 400u);
+  EXPECT_TRUE(valid_object(refused.body)) << refused.body;
 }
 
 TEST(local_server, injects_faults_set_through_the_admin_endpoint)

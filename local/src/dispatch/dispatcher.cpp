@@ -2,6 +2,7 @@
 
 #include "common/json_in.hpp"
 #include "common/json_out.hpp"
+#include "common/utf8.hpp"
 #include "dispatch/dispatcher_state.hpp"
 #include "kinesis/sequence.hpp"
 
@@ -69,7 +70,8 @@ void write_error(std::string& out, api which, api_error const& e)
   json_out w(out);
   w.begin_object();
   w.key("__type").string(qualified_error_type(e.code, which));
-  if (!e.message.empty()) w.key("message").string(e.message);
+  // Messages may quote the client's bytes (an unknown Authorization part).
+  if (!e.message.empty()) w.key("message").string(valid_utf8(e.message));
   w.end_object();
   out.pop_back();  // reopen the object for the extra members
   out += e.extra_members;

@@ -1,5 +1,8 @@
 #include "server/faults.hpp"
 
+#include "common/json_out.hpp"
+#include "common/utf8.hpp"
+
 #include <simdjson.h>
 
 #include <cstdio>
@@ -91,6 +94,18 @@ std::string fault_injector::apply_json(std::string_view json)
   }
   set(f);
   return {};
+}
+
+std::string fault_injector::error_json(std::string_view error)
+{
+  // The message quotes the client's member name: escaped and made valid
+  // UTF-8, so the answer is JSON whatever the name was.
+  std::string out;
+  json_out w(out);
+  w.begin_object();
+  w.key("error").string(valid_utf8(error));
+  w.end_object();
+  return out;
 }
 
 std::string fault_injector::to_json() const

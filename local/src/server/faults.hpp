@@ -35,6 +35,8 @@ public:
   /// Applies a JSON object such as {"internal_failure":0.1,"seed":7}; members
   /// not given keep their value. Returns an error message, or "".
   std::string apply_json(std::string_view json);
+  /// The answer to a refused apply_json: {"error": "<what apply_json said>"}.
+  static std::string error_json(std::string_view error);
   std::string to_json() const;
 
 private:

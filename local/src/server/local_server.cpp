@@ -100,7 +100,7 @@ asio::awaitable<engine::server_reply> local_server::impl::admin(engine::server_r
   } else if (target == "/_kinesys/faults" && req.request.method == "POST") {
     std::string err = faults.apply_json(req.request.body);
     out.response.status = err.empty() ? 200 : 400;
-    out.response.body = err.empty() ? faults.to_json() : "{\"error\":\"" + err + "\"}";
+    out.response.body = err.empty() ? faults.to_json() : fault_injector::error_json(err);
   } else {
     out.response.status = 404;
     out.response.body = "{\"error\":\"no such admin resource\"}";
