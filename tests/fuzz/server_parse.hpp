@@ -88,7 +88,7 @@ boost::beast::error_code read_until(http::request_parser<http::string_body>& par
       std::size_t const used = parser.put(boost::asio::buffer(buffer.data(), buffer.size()), ec);
       if (used > buffer.size()) std::abort();
       buffer.erase(0, used);
-      if (header_budget != 0 && !ec && !parser.is_header_done()) {
+      if (header_budget != 0 && (!ec || ec == http::error::need_more) && !parser.is_header_done()) {
         header_consumed += used;
         if (header_consumed >= header_budget) return http::error::header_limit;
         parser.header_limit(static_cast<std::uint32_t>(header_budget - header_consumed));
