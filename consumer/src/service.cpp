@@ -239,7 +239,8 @@ int service::run()
 {
   auto& m = *impl_;
   auto const& c = m.config;
-  set_log_level(c.log_level);
+  // The configuration admits only the four names (config.cpp).
+  if (engine::log_level level; engine::parse_log_level(c.log_level, level)) engine::set_log_level(level);
   auto env = m.options.environment ? *m.options.environment : aws::environment::process();
   auto resolved = aws::resolve_aws_config(env);
   if (!resolved) {

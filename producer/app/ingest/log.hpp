@@ -1,34 +1,17 @@
 #pragma once
-// One line per event on stderr, with a level. Startup, shutdown, refused
-// configuration and upstream failures are logged; each request only at
-// debug. Lines name tenants, never API keys.
-#include <sstream>
-#include <string>
-#include <string_view>
+// kinesys-ingest logs through the engine's logger. Startup, shutdown,
+// refused configuration and upstream failures are logged; each request only
+// at debug. Lines name tenants, never API keys.
+#include <kinesys/detail/engine/log.hpp>
 
 namespace kinesys::ingest {
-
-enum class log_level { debug, info, warn, error };
-
-/// Parses "debug", "info", "warn" or "error"; false for anything else.
-bool parse_log_level(std::string_view name, log_level& out) noexcept;
-/// Set once at startup (--log-level), read by every core.
-void set_log_level(log_level level) noexcept;
-bool log_enabled(log_level level) noexcept;
-/// @locality any thread (one fprintf per line, so lines never interleave)
-void write_log_line(log_level level, std::string const& line);
-
-template <class... Args>
-void log_at(log_level level, Args const&... args) {
-  if (!log_enabled(level)) return;
-  std::ostringstream out;
-  (out << ... << args);
-  write_log_line(level, out.str());
-}
-
-template <class... Args> void log_debug(Args const&... a) { log_at(log_level::debug, a...); }
-template <class... Args> void log_info(Args const&... a) { log_at(log_level::info, a...); }
-template <class... Args> void log_warn(Args const&... a) { log_at(log_level::warn, a...); }
-template <class... Args> void log_error(Args const&... a) { log_at(log_level::error, a...); }
-
+using engine::log_at;
+using engine::log_debug;
+using engine::log_enabled;
+using engine::log_error;
+using engine::log_info;
+using engine::log_level;
+using engine::log_warn;
+using engine::parse_log_level;
+using engine::set_log_level;
 }  // namespace kinesys::ingest

@@ -1,10 +1,10 @@
-#include "log.hpp"
+#include "kinesys/detail/engine/log.hpp"
 
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 
-namespace kinesys::ingest {
+namespace kinesys::engine {
 namespace {
 std::atomic<log_level> current{log_level::info};
 }
@@ -24,11 +24,12 @@ bool log_enabled(log_level level) noexcept { return level >= current.load(std::m
 
 void write_log_line(log_level level, std::string const& line) {
   static char const* const names[] = {"debug", "info", "warn", "error"};
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                std::chrono::system_clock::now().time_since_epoch())
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
                 .count();
+  // One fprintf per line: stdio locks the stream, so lines from several
+  // cores never interleave.
   std::fprintf(stderr, "%lld.%03lld %s %s\n", static_cast<long long>(ms / 1000), static_cast<long long>(ms % 1000),
                names[static_cast<int>(level)], line.c_str());
 }
 
-}  // namespace kinesys::ingest
+}  // namespace kinesys::engine
