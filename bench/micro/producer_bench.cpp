@@ -72,20 +72,29 @@ bench_server& server() {
   return s;
 }
 
-void put(benchmark::State& state) {
-  auto size = static_cast<std::size_t>(state.range(0));
+/// One producer core against the bench server, its limits out of the way.
+producer::producer_config bench_config(std::chrono::milliseconds record_max_buffered_time) {
   producer::producer_config c;
   c.kinesis_endpoint = server().server->endpoint();
   c.cores = 1;
-  c.aggregation_enabled = state.range(1) != 0;
-  c.compression = state.range(2) != 0 ? producer::compression_codec::zstd : producer::compression_codec::none;
   c.rate_limit = 100000;  // the server does not limit either
   c.max_outstanding_records = 200000;
-  c.record_max_buffered_time = std::chrono::milliseconds(50);
-  auto env = engine::aws::environment::from_map({{"AWS_ACCESS_KEY_ID", "kinesys-local"},
-                                                 {"AWS_SECRET_ACCESS_KEY", "kinesys-local-secret"},
-                                                 {"AWS_REGION", "us-east-1"}});
-  producer::producer p(c, env);
+  c.record_max_buffered_time = record_max_buffered_time;
+  return c;
+}
+
+engine::aws::environment bench_environment() {
+  return engine::aws::environment::from_map({{"AWS_ACCESS_KEY_ID", "kinesys-local"},
+                                             {"AWS_SECRET_ACCESS_KEY", "kinesys-local-secret"},
+                                             {"AWS_REGION", "us-east-1"}});
+}
+
+void put(benchmark::State& state) {
+  auto size = static_cast<std::size_t>(state.range(0));
+  auto c = bench_config(std::chrono::milliseconds(50));
+  c.aggregation_enabled = state.range(1) != 0;
+  c.compression = state.range(2) != 0 ? producer::compression_codec::zstd : producer::compression_codec::none;
+  producer::producer p(c, bench_environment());
 
   std::vector<std::string> keys;
   for (int i = 0; i < key_count; ++i) keys.push_back("device-" + std::to_string(i));
@@ -128,16 +137,7 @@ BENCHMARK(put)
 
 void put_latency_at_half_load(benchmark::State& state) {
   using clock = std::chrono::steady_clock;
-  producer::producer_config c;
-  c.kinesis_endpoint = server().server->endpoint();
-  c.cores = 1;
-  c.rate_limit = 100000;
-  c.max_outstanding_records = 200000;
-  c.record_max_buffered_time = std::chrono::milliseconds(100);
-  auto env = engine::aws::environment::from_map({{"AWS_ACCESS_KEY_ID", "kinesys-local"},
-                                                 {"AWS_SECRET_ACCESS_KEY", "kinesys-local-secret"},
-                                                 {"AWS_REGION", "us-east-1"}});
-  producer::producer p(c, env);
+  producer::producer p(bench_config(std::chrono::milliseconds(100)), bench_environment());
   std::vector<std::string> keys;
   for (int i = 0; i < key_count; ++i) keys.push_back("device-" + std::to_string(i));
   std::string data = R"({"device_id":"device-1","time":"2022-01-01 00:01:00","measurement":"temperature","value":76.1})";

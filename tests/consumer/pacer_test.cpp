@@ -86,10 +86,10 @@ TEST(pacer, starts_on_schedule_without_a_first_burst)
   EXPECT_EQ(p.reserve(1, now), now + 1ms);
 }
 
-// Writers on schedule stall for 40 ms (the core parsing a large GetRecords
-// answer) and then go as fast as the pacer lets them: the second still
-// carries the full rate, because the stall is shorter than the catch-up.
-TEST(pacer, a_stall_shorter_than_the_catch_up_is_made_up_in_the_same_second)
+// Writers at 1,000/s on schedule through one second, except for a stall
+// over [stall_from, stall_to) after which they go as fast as the pacer lets
+// them. Returns how many started within the second.
+static int started_in_a_second_with_a_stall(std::chrono::milliseconds stall_from, std::chrono::milliseconds stall_to)
 {
   kc::pacer p(1000);
   auto const t0 = kc::pacer::clock::time_point{} + 10s;
@@ -97,34 +97,29 @@ TEST(pacer, a_stall_shorter_than_the_catch_up_is_made_up_in_the_same_second)
   auto now = t0;
   int started = 0;
   while (now < end) {
-    if (now >= t0 + 500ms && now < t0 + 540ms) now = t0 + 540ms;
+    if (now >= t0 + stall_from && now < t0 + stall_to) now = t0 + stall_to;
     auto start = p.reserve(1, now);
     if (start >= end) break;
     ++started;
     now = std::max(now, start);
   }
-  EXPECT_EQ(started, 1000);
+  return started;
+}
+
+// A 40 ms stall (the core parsing a large GetRecords answer) is made up:
+// the second still carries the full rate.
+TEST(pacer, a_stall_shorter_than_the_catch_up_is_made_up_in_the_same_second)
+{
+  EXPECT_EQ(started_in_a_second_with_a_stall(500ms, 540ms), 1000);
 }
 
 // A stall longer than the catch-up is not made up in full: the next window
 // never receives more than 50 ms worth on top of its rate.
 TEST(pacer, a_long_stall_costs_what_exceeds_the_catch_up)
 {
-  kc::pacer p(1000);
-  auto const t0 = kc::pacer::clock::time_point{} + 10s;
-  auto const end = t0 + 1s;
-  auto now = t0;
-  int started = 0;
-  while (now < end) {
-    if (now >= t0 + 500ms && now < t0 + 700ms) now = t0 + 700ms;
-    auto start = p.reserve(1, now);
-    if (start >= end) break;
-    ++started;
-    now = std::max(now, start);
-  }
   // 501 up to and including the one due as the stall began, then the
   // schedule resumes 50 ms behind (at 650 ms): 350 more. 150 ms are lost.
-  EXPECT_EQ(started, 851);
+  EXPECT_EQ(started_in_a_second_with_a_stall(500ms, 700ms), 851);
 }
 
 TEST(pacer, grain_is_20_ms_of_the_rate)

@@ -4,6 +4,7 @@
 // a JSON object lying inside the body, exactly as the client spelt it
 // (no surrounding whitespace); a batch holds 1..max entries. The first
 // input byte picks the batch limit (1..64, or the default 500).
+#include "json_object.hpp"
 #include "envelope.hpp"
 #include "ingest_service.hpp"
 
@@ -14,21 +15,15 @@
 
 namespace ingest = kinesys::ingest;
 
-namespace {
+namespace fuzz = kinesys::fuzz;
 
-bool is_json_object(std::string_view text)
-{
-  thread_local simdjson::dom::parser parser;
-  simdjson::padded_string padded(text);
-  simdjson::dom::element e;
-  return !parser.parse(padded).get(e) && e.is_object();
-}
+namespace {
 
 void check_payload(std::string const& body, std::string_view payload)
 {
   if (payload.empty() || payload.data() < body.data() || payload.data() + payload.size() > body.data() + body.size())
     std::abort();
-  if (payload.front() != '{' || payload.back() != '}' || !is_json_object(payload)) std::abort();
+  if (payload.front() != '{' || payload.back() != '}' || !fuzz::is_json_object(payload)) std::abort();
 }
 
 void check_problem(ingest::body_problem const& p)

@@ -8,6 +8,7 @@
 // Every answer is one JSON object with a known status; an accepted record
 // is a JSON object inside the body with a valid key under every partition
 // key strategy. The first input byte picks the read split.
+#include "json_object.hpp"
 #include "server_parse.hpp"
 
 #include "envelope.hpp"
@@ -66,20 +67,12 @@ std::string_view trim(std::string_view s) noexcept
   return s;
 }
 
-bool is_json_object(std::string_view text)
-{
-  thread_local simdjson::dom::parser parser;
-  simdjson::padded_string padded(text);
-  simdjson::dom::element e;
-  return !parser.parse(padded).get(e) && e.is_object();
-}
-
 /// A payload the service would hand to the producer: an object lying in
 /// the body, keyed validly by every strategy or refused with a 400.
 void route_payload(std::string const& body, std::string_view payload, std::string_view header_key)
 {
   if (payload.data() < body.data() || payload.data() + payload.size() > body.data() + body.size()) std::abort();
-  if (!is_json_object(payload)) std::abort();
+  if (!fuzz::is_json_object(payload)) std::abort();
   for (auto const& router : the_fixture().routers) {
     producer::record_key key;
     auto routed = router.route(payload, header_key, key);
@@ -157,7 +150,7 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     static constexpr std::array<unsigned, 9> statuses = {400, 401, 403, 404, 405, 413, 415, 429, 503};
     if (std::find(statuses.begin(), statuses.end(), refused->status) == statuses.end()) std::abort();
     auto const answer = ingest::error_response(*refused);
-    if (answer.status != refused->status || !is_json_object(answer.body)) std::abort();
+    if (answer.status != refused->status || !fuzz::is_json_object(answer.body)) std::abort();
   }
   return 0;
 }

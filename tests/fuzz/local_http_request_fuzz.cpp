@@ -9,6 +9,7 @@
 // data directory. Any answer is a status below 500 (unless a fault was
 // injected) with a JSON object body. Input byte 0: bit 0 turns signature
 // checking off (as --no-auth), the other bits pick the read split.
+#include "json_object.hpp"
 #include "server_parse.hpp"
 
 #include "server/faults.hpp"
@@ -27,14 +28,6 @@ namespace fuzz = kinesys::fuzz;
 namespace local = kinesys::local;
 
 namespace {
-
-bool is_json_object(std::string_view text)
-{
-  thread_local simdjson::dom::parser parser;
-  simdjson::padded_string padded(text);
-  simdjson::dom::element e;
-  return !parser.parse(padded).get(e) && e.is_object();
-}
 
 local::errc auth_errc(engine::aws::auth_failure f)
 {
@@ -83,7 +76,7 @@ struct server_model {
     std::string error;
     if (request.target == "/_kinesys/faults" && request.method == "POST") error = faults->apply_json(request.body);
     std::string const body = error.empty() ? faults->to_json() : local::fault_injector::error_json(error);
-    if (!is_json_object(body)) std::abort();
+    if (!fuzz::is_json_object(body)) std::abort();
   }
 
   /// local_server::impl::handle() without the server around it.
@@ -117,7 +110,7 @@ struct server_model {
     if (r.status >= 500 && !fault_injected) std::abort();
     if (r.status != 200 && r.error_type.empty()) std::abort();
     if (r.status != 200 && r.body.empty()) std::abort();
-    if (!r.body.empty() && !is_json_object(r.body)) std::abort();
+    if (!r.body.empty() && !fuzz::is_json_object(r.body)) std::abort();
   }
 };
 
