@@ -5,6 +5,7 @@
 #include "kinesys/detail/engine/error.hpp"
 #include "kinesys/detail/engine/http_client.hpp"
 #include "kinesys/detail/engine/http_server.hpp"
+#include "raw_client.hpp"
 #include "run_coroutine.hpp"
 #include "test_certificate.hpp"
 
@@ -33,6 +34,7 @@ namespace ssl = asio::ssl;
 namespace http = boost::beast::http;
 using namespace kinesys::engine;
 using kinesys::test::run_coroutine;
+using kinesys::test::raw_client;
 using kinesys::test::test_certificate;
 using namespace std::chrono_literals;
 using tcp = asio::ip::tcp;
@@ -85,41 +87,6 @@ struct verifying_client {
   }
   asio::io_context context{1};
   http_client client;
-};
-
-/// A plain TCP socket that gives up reading after 5 s instead of hanging
-/// the suite.
-struct raw_socket {
-  explicit raw_socket(std::uint16_t port) : fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
-      throw std::system_error(errno, std::system_category(), "connect");
-    timeval tv{5, 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  }
-  ~raw_socket() { ::close(fd); }
-  raw_socket(raw_socket const&) = delete;
-  raw_socket& operator=(raw_socket const&) = delete;
-  void send(std::string_view text) { (void)::send(fd, text.data(), text.size(), MSG_NOSIGNAL); }
-  /// Everything received until the server closes; `closed` is false when
-  /// the 5 s guard ran out instead.
-  std::string read_to_close(bool& closed) {
-    std::string out;
-    char chunk[4096];
-    for (;;) {
-      auto const n = ::recv(fd, chunk, sizeof chunk, 0);
-      if (n > 0) {
-        out.append(chunk, static_cast<std::size_t>(n));
-        continue;
-      }
-      closed = n == 0 || errno == ECONNRESET;
-      return out;
-    }
-  }
-  int fd;
 };
 
 /// A blocking TLS client that trusts the test certificate, for what the
@@ -208,7 +175,7 @@ TEST(http_server_tls, plain_http_to_the_tls_port_is_closed_and_tls_clients_go_on
   running_server s(tls_options());
   verifying_client c;
   ASSERT_TRUE(c.post(s.where(), "before"));  // a kept-alive TLS connection during the refusal
-  raw_socket plain(s.port);
+  raw_client plain(s.port);
   plain.send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
   bool closed = false;
   auto const reply = plain.read_to_close(closed);
@@ -240,7 +207,7 @@ TEST(http_server_tls, connections_beyond_max_connections_are_closed_before_the_h
 
 TEST(http_server_tls, a_client_that_never_sends_a_client_hello_is_closed_after_the_header_timeout) {
   running_server s(tls_options({.header_timeout = 300ms}));
-  raw_socket silent(s.port);
+  raw_client silent(s.port);
   auto const before = clock_type::now();
   bool closed = false;
   EXPECT_EQ(silent.read_to_close(closed), "");
