@@ -275,6 +275,49 @@ TEST(local_server, a_segment_cut_mid_record_recovers_up_to_the_last_whole_record
   EXPECT_TRUE(has(put, "00000000000000000004\"")) << put.body;
 }
 
+// A full disk, played by a file-size limit (RLIMIT_FSIZE: a write past it
+// fails with EFBIG, as one on a full disk fails with ENOSPC): writes are
+// refused with an error that says so, reads go on, the process stays up,
+// and after a restart with room every acknowledged record is there.
+TEST(local_server, a_full_data_directory_refuses_writes_keeps_reads_and_loses_nothing_acknowledged)
+{
+  temp_dir dir;
+  std::string const binary_args = std::string(KINESYS_LOCAL_BINARY) + " --port 0 --data-dir " + dir.path.string();
+  std::vector<std::string> acknowledged;
+  {
+    // 64 blocks of 1 KiB (POSIX shells count ulimit -f in 512-byte units: 128).
+    kinesys::test::child_process p({"/bin/sh", "-c", "trap '' XFSZ; ulimit -f 128; exec " + binary_args});
+    auto port = p.wait_for_port();
+    ASSERT_TRUE(port.has_value());
+    ASSERT_EQ(aws_call(*port, "Kinesis_20131202.CreateStream", R"({"StreamName":"full","ShardCount":1})").status, 200u);
+    http_answer refused;
+    for (int i = 0; i < 200 && refused.status == 0; ++i) {
+      std::string data = std::to_string(i) + ":" + std::string(1000, 'f');
+      auto put = aws_call(*port, "Kinesis_20131202.PutRecord", R"({"StreamName":"full","Data":")" + b64(data) + R"(","PartitionKey":"k"})");
+      if (put.status == 200u) acknowledged.push_back(data);
+      else refused = put;
+    }
+    ASSERT_EQ(refused.status, 500u) << "the file-size limit was never reached";
+    EXPECT_TRUE(has(refused, "the data directory refused a write")) << refused.body;
+    EXPECT_GT(acknowledged.size(), 10u);
+    // Still serving: reads answer, later writes are refused the same way.
+    auto listed = aws_call(*port, "Kinesis_20131202.ListStreams", "{}");
+    EXPECT_EQ(listed.status, 200u) << listed.body;
+    EXPECT_EQ(aws_call(*port, "Kinesis_20131202.PutRecord", R"({"StreamName":"full","Data":"AA==","PartitionKey":"k"})").status, 500u);
+    EXPECT_EQ(p.stop(SIGTERM) & 0x7f, 0) << "kinesys-local died of a signal";
+  }
+  kinesys::test::child_process again({KINESYS_LOCAL_BINARY, "--port", "0", "--data-dir", dir.path.string()});
+  auto port = again.wait_for_port();
+  ASSERT_TRUE(port.has_value());
+  auto it = aws_call(*port, "Kinesis_20131202.GetShardIterator", R"({"StreamName":"full","ShardId":"shardId-000000000000","ShardIteratorType":"TRIM_HORIZON"})");
+  auto start = it.body.find("\"ShardIterator\":\"") + 17;
+  auto got = aws_call(*port, "Kinesis_20131202.GetRecords", R"({"ShardIterator":")" + it.body.substr(start, it.body.find('"', start) - start) + "\"}");
+  ASSERT_EQ(got.status, 200u) << got.body;
+  for (auto const& data : acknowledged) EXPECT_TRUE(has(got, b64(data))) << "acknowledged record lost: " << data.substr(0, 8);
+  // And the directory takes writes again once there is room.
+  EXPECT_EQ(aws_call(*port, "Kinesis_20131202.PutRecord", R"({"StreamName":"full","Data":"AA==","PartitionKey":"k"})").status, 200u);
+}
+
 TEST(local_server, a_killed_binary_keeps_every_acknowledged_write)
 {
   temp_dir dir;

@@ -217,7 +217,11 @@ void core_journal::adopt_table(std::string const& name, std::uint64_t generation
 
 asio::awaitable<boost::system::error_code> core_journal::commit()
 {
-  if (dirty_.empty()) co_return failure_;
+  // Nothing written by this operation (a read): it needs nothing from the
+  // disk, so it is answered even after a write failed. Writes stay refused
+  // from the first failure on: the file may hold a torn frame, and nothing
+  // after it could be acknowledged honestly.
+  if (dirty_.empty()) co_return boost::system::error_code{};
   // Take the batch: operations that run while we wait start the next one.
   std::vector<file_ptr> batch;
   batch.swap(dirty_);

@@ -149,7 +149,9 @@ asio::awaitable<engine::server_reply> local_server::impl::handle(engine::server_
     if (store && r.status == 200) {
       if (auto ec = co_await store->commit(owner); ec) {
         std::fprintf(stderr, "kinesys-local: data file write failed: %s\n", ec.message().c_str());
-        co_return dispatcher::error_reply(target, {errc::internal_failure, ""});
+        co_return dispatcher::error_reply(
+            target, {errc::internal_failure, "the data directory refused a write (" + ec.message() +
+                                                 "); writes are refused until kinesys-local restarts with room"});
       }
     }
     co_return r;
