@@ -110,6 +110,12 @@ void core_pipeline::begin_close() {
 }
 
 void core_pipeline::flush() {
+  drain();  // what the application handed over before the flush is part of it
+  flushing_ = true;
+  flush_buffered();
+}
+
+void core_pipeline::flush_buffered() {
   for (auto& st : streams_) {
     if (!st) continue;
     // A stream still waiting for its map sends its parked records as soon
@@ -118,6 +124,10 @@ void core_pipeline::flush() {
     for (std::uint32_t s = 0; s < st->shards.size(); ++s) seal(*st, s);
   }
   pump_all(clock::now(), true);
+  // Records held back for their key's order are part of the flush too: they
+  // go out as they are released (send_request), not RecordMaxBufferedTime
+  // later, until none is held.
+  if (tracker_.held_records() == 0) flushing_ = false;
 }
 
 codecs::uint128 core_pipeline::key_of(user_record const& u) noexcept {

@@ -90,6 +90,8 @@ private:
   void pump(stream_state& st, clock::time_point now, bool force);
   bool send(stream_state& st);
   void pump_all(clock::time_point now, bool force = false);
+  /// Seals every aggregate and sends what is queued, now.
+  void flush_buffered();
 
   boost::asio::awaitable<void> send_request(std::uint32_t stream, std::unique_ptr<request_slot> slot);
   void on_response(stream_state& st, request_slot& slot, engine::aws::aws_result<void> const& r, clock::time_point now);
@@ -149,6 +151,9 @@ private:
   std::string compressed_;
   std::size_t aggregate_limit_;
   bool closing_ = false;
+  /// A flush is under way: records released from a key's hold are sent at
+  /// once, until none is held.
+  bool flushing_ = false;
   bool stopped_ = false;
   spool* spool_ = nullptr;
 };

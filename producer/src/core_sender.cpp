@@ -86,6 +86,7 @@ asio::awaitable<void> core_pipeline::send_request(std::uint32_t sid, std::unique
   on_response(st, *slot, r, done);
   refeed_released(done);
   free_slots_.push_back(std::move(slot));
+  if (flushing_) flush_buffered();
   pump_all(done);
 }
 

@@ -13,8 +13,11 @@
 
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
+#include <csignal>
+#include <sys/wait.h>
 #include <unistd.h>
 
 namespace kinesys::producer::detail {
@@ -209,6 +212,49 @@ TEST(spool_crash, a_killed_producer_loses_nothing_it_spooled) {
   std::size_t left = 0;
   for ([[maybe_unused]] auto const& e : fs::directory_iterator(dir.path)) ++left;
   EXPECT_EQ(left, 0u);
+}
+
+// A full disk under the spool, played by a file-size limit (a write past it
+// fails with EFBIG as one on a full disk fails with ENOSPC): records are
+// still delivered, sync_spool() reports the failure (the child exits 1
+// with it, not by a signal), and a new producer on the directory recovers
+// what was written without finding it corrupt.
+TEST(spool_crash, a_full_disk_under_the_spool_is_reported_and_delivery_goes_on) {
+  local::local_server server{local::local_options{}};
+  ASSERT_TRUE(server.start());
+  kinesys::test::stream_client client(server.endpoint());
+  client.create("full", 2);
+  temp_dir dir;
+
+  // 16 KiB (ulimit -f counts 512-byte blocks); the 3,000 records' frames
+  // need several times that.
+  kinesys::test::child_process child({"/bin/sh", "-c",
+                                      std::string("trap '' XFSZ; ulimit -f 32; exec ") + KINESYS_SPOOL_CHILD + " " +
+                                          server.endpoint() + " full " + dir.path.string() + " 3000 10"});
+  auto acked = child.read_line(std::chrono::seconds(60));
+  ASSERT_TRUE(acked) << "the producer stopped delivering when its spool could not write";
+  EXPECT_EQ(*acked, "acked 3000");
+  EXPECT_FALSE(child.read_line(std::chrono::seconds(60))) << "sync_spool() reported success on a full disk";
+  int const status = child.stop(SIGKILL);
+  ASSERT_TRUE(WIFEXITED(status)) << "the producer died of a signal, status " << status;
+  EXPECT_EQ(WEXITSTATUS(status), 1);  // sync_spool() returned the error
+
+  producer_config c;
+  c.kinesis_endpoint = server.endpoint();
+  c.spool_directory = dir.path;
+  c.record_max_buffered_time = std::chrono::milliseconds(20);
+  producer p(c, kinesys::test::local_environment());
+  p.flush_sync();
+  // Every acknowledged record is in the stream (the 10 that only the full
+  // spool knew of may be missing: they were never acknowledged).
+  std::map<std::string, std::set<int>> seen;
+  for (auto const& r : client.read_all("full")) {
+    auto hash = r.data.find('#');
+    seen[r.data.substr(0, hash)].insert(std::stoi(r.data.substr(hash + 1)));
+  }
+  for (int n = 0; n < 3000; ++n)
+    EXPECT_TRUE(seen["key-" + std::to_string(n % 10)].contains(n / 10)) << "acknowledged record " << n << " missing";
+  p.close();
 }
 
 }  // namespace
