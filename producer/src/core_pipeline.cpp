@@ -124,10 +124,11 @@ void core_pipeline::flush_buffered() {
     for (std::uint32_t s = 0; s < st->shards.size(); ++s) seal(*st, s);
   }
   pump_all(clock::now(), true);
-  // Records held back for their key's order are part of the flush too: they
-  // go out as they are released (send_request), not RecordMaxBufferedTime
-  // later, until none is held.
-  if (tracker_.held_records() == 0) flushing_ = false;
+  // What the flush found but could not send yet is part of it too: records
+  // held back for their key's order, and Kinesis records waiting to be
+  // retried. They go out as soon as they may (send_request, on_tick), not
+  // RecordMaxBufferedTime later, until the core holds no record.
+  if (recs_.in_use() == 0) flushing_ = false;
 }
 
 codecs::uint128 core_pipeline::key_of(user_record const& u) noexcept {
@@ -426,10 +427,11 @@ void core_pipeline::on_tick(clock::time_point now) {
     if (st.status != stream_status::ready) continue;
     for (std::uint32_t s = 0; s < st.shards.size(); ++s) {
       shard_state& sh = *st.shards[s];
-      if (sh.open != no_index && (closing_ || now + tick_ >= krecs_[sh.open].flush_at)) seal(st, s);
+      if (sh.open != no_index && (closing_ || flushing_ || now + tick_ >= krecs_[sh.open].flush_at)) seal(st, s);
     }
-    pump(st, now, closing_);
+    pump(st, now, closing_ || flushing_);
   }
+  if (flushing_ && recs_.in_use() == 0) flushing_ = false;
 }
 
 }  // namespace kinesys::producer::detail

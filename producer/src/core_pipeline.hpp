@@ -151,8 +151,8 @@ private:
   std::string compressed_;
   std::size_t aggregate_limit_;
   bool closing_ = false;
-  /// A flush is under way: records released from a key's hold are sent at
-  /// once, until none is held.
+  /// A flush is under way: records released from a key's hold and retries
+  /// are sent as soon as they may, until the core holds no record.
   bool flushing_ = false;
   bool stopped_ = false;
   spool* spool_ = nullptr;
