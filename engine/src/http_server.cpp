@@ -270,34 +270,12 @@ asio::awaitable<bool> http_server::state::serve_one(Stream& stream, beast::flat_
   // racing timer cancels just the read.
   transport.expires_never();
   asio::steady_timer header_deadline(stream.get_executor(), options.header_timeout);
-  // Read by read rather than async_read_header: Beast applies header_limit
-  // to what one read hands it and consumes complete field lines as they
-  // come, so a header sent in pieces could grow past max_header_bytes. The
-  // limit given to the parser shrinks by what earlier reads consumed.
-  error_code header_error;
-  std::size_t header_consumed = 0;
-  while (!parser.is_header_done()) {
-    auto [order, read_error, consumed, timer_error] =
-        co_await asio::experimental::make_parallel_group(http::async_read_some(stream, buffer, parser, asio::deferred),
-                                                         header_deadline.async_wait(asio::deferred))
-            .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
-    if (order[0] == 1 && !timer_error) {
-      header_error = beast::error::timeout;
-      break;
-    }
-    if (read_error) {
-      header_error = read_error;
-      break;
-    }
-    header_consumed += consumed;
-    if (parser.is_header_done()) break;
-    if (header_consumed >= options.max_header_bytes) {
-      header_error = http::error::header_limit;
-      break;
-    }
-    parser.header_limit(static_cast<std::uint32_t>(
-        std::min<std::size_t>(options.max_header_bytes - header_consumed, UINT32_MAX)));
-  }
+  auto [order, read_error, header_bytes, timer_error] =
+      co_await asio::experimental::make_parallel_group(http::async_read_header(stream, buffer, parser, asio::deferred),
+                                                       header_deadline.async_wait(asio::deferred))
+          .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
+  (void)header_bytes;
+  error_code const header_error = order[0] == 1 && !timer_error ? error_code(beast::error::timeout) : read_error;
   if (header_error) {
     if (header_error == http::error::header_limit || header_error == http::error::buffer_overflow)
       co_await reply_error(stream, http::status::request_header_fields_too_large);

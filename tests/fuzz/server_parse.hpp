@@ -72,14 +72,10 @@ private:
 
 /// Beast's read_some loop: put what is buffered, read more while the
 /// parser needs more, put_eof at the FIN once something was seen.
-/// With a `header_budget`, as the server reads a header: what earlier puts
-/// consumed of the header is counted against max_header_bytes, and the
-/// parser's own limit shrinks by it.
 template <class Done>
 boost::beast::error_code read_until(http::request_parser<http::string_body>& parser, wire& in, std::string& buffer,
-                                    Done done, std::size_t header_budget = 0)
+                                    Done done)
 {
-  std::size_t header_consumed = 0;
   while (!done()) {
     boost::beast::error_code ec;
     if (buffer.empty()) {
@@ -88,11 +84,6 @@ boost::beast::error_code read_until(http::request_parser<http::string_body>& par
       std::size_t const used = parser.put(boost::asio::buffer(buffer.data(), buffer.size()), ec);
       if (used > buffer.size()) std::abort();
       buffer.erase(0, used);
-      if (header_budget != 0 && (!ec || ec == http::error::need_more) && !parser.is_header_done()) {
-        header_consumed += used;
-        if (header_consumed >= header_budget) return http::error::header_limit;
-        parser.header_limit(static_cast<std::uint32_t>(header_budget - header_consumed));
-      }
     }
     if (ec && ec != http::error::need_more) return ec;
     // Nothing taken and nothing wrong: as good as needing more (a loop
@@ -126,8 +117,7 @@ inline connection_outcome parse_connection(std::string_view bytes, std::size_t s
     parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(options.max_header_bytes, UINT32_MAX)));
     parser.body_limit(options.max_body_bytes);
     parser.eager(false);
-    auto const header_error =
-        detail::read_until(parser, in, buffer, [&] { return parser.is_header_done(); }, options.max_header_bytes);
+    auto const header_error = detail::read_until(parser, in, buffer, [&] { return parser.is_header_done(); });
     if (header_error) {
       if (header_error == http::error::header_limit || header_error == http::error::buffer_overflow)
         out.refusal = 431;
