@@ -12,11 +12,13 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
 #include <boost/asio/ssl/stream_base.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/read_size.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/empty_body.hpp>
@@ -270,12 +272,53 @@ asio::awaitable<bool> http_server::state::serve_one(Stream& stream, beast::flat_
   // racing timer cancels just the read.
   transport.expires_never();
   asio::steady_timer header_deadline(stream.get_executor(), options.header_timeout);
-  auto [order, read_error, header_bytes, timer_error] =
-      co_await asio::experimental::make_parallel_group(http::async_read_header(stream, buffer, parser, asio::deferred),
-                                                       header_deadline.async_wait(asio::deferred))
-          .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
-  (void)header_bytes;
-  error_code const header_error = order[0] == 1 && !timer_error ? error_code(beast::error::timeout) : read_error;
+  // The header is read here rather than by async_read_header: Beast applies
+  // header_limit to what one put() is given and consumes complete field
+  // lines as they come, and its read loop goes on reading while the parser
+  // needs more, so a header sent line by line could grow without bound until
+  // the header timeout. Here every byte of the header, consumed or waiting
+  // in the buffer, counts against max_header_bytes.
+  error_code header_error;
+  std::size_t header_consumed = 0;
+  for (;;) {
+    if (buffer.size() != 0) {
+      error_code parse_error;
+      std::size_t const used = parser.put(buffer.data(), parse_error);
+      buffer.consume(used);
+      header_consumed += used;
+      if (parse_error && parse_error != http::error::need_more) {
+        // A fault found only past the limit is the limit's to answer.
+        header_error = header_consumed > options.max_header_bytes ? http::error::header_limit : parse_error;
+        break;
+      }
+      bool const done = parser.is_header_done();
+      if (header_consumed + (done ? 0 : buffer.size()) > options.max_header_bytes) {
+        header_error = http::error::header_limit;
+        break;
+      }
+      if (done)
+        break;
+    }
+    auto const room = beast::read_size(buffer, 65536);
+    auto [order, read_error, n, timer_error] =
+        co_await asio::experimental::make_parallel_group(
+            asio::async_read(stream, buffer.prepare(room), asio::transfer_at_least(1), asio::deferred),
+            header_deadline.async_wait(asio::deferred))
+            .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
+    if (order[0] == 1 && !timer_error) {
+      header_error = beast::error::timeout;
+      break;
+    }
+    buffer.commit(n);
+    if (read_error == asio::error::eof) {
+      header_error = parser.got_some() || buffer.size() != 0 ? http::error::partial_message : http::error::end_of_stream;
+      break;
+    }
+    if (read_error) {
+      header_error = read_error;
+      break;
+    }
+  }
   if (header_error) {
     if (header_error == http::error::header_limit || header_error == http::error::buffer_overflow)
       co_await reply_error(stream, http::status::request_header_fields_too_large);

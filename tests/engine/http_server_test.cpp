@@ -81,6 +81,33 @@ TEST(http_server, answers_431_to_an_oversized_header) {
   EXPECT_TRUE(reply.starts_with("HTTP/1.1 431")) << reply;
 }
 
+// Beast applies its header limit to one read at a time and consumes complete
+// field lines as they come: a header sent line by line must still be held
+// to max_header_bytes as a whole.
+TEST(http_server, answers_431_to_an_oversized_header_sent_line_by_line) {
+  running_server s({.max_header_bytes = 1024}, answer_ok);
+  raw_client c(s.port);
+  // 25 bytes, then lines of 105: the tenth crosses 1,024. Nothing is sent
+  // after it, so the server's close cannot turn into a reset that would
+  // swallow its answer. Without the limit across reads this ends in 408.
+  c.send("GET / HTTP/1.1\r\nHost: x\r\n");
+  for (int i = 0; i < 10; ++i) c.send("X-Line-" + std::to_string(i) + ": " + std::string(93, 'a') + "\r\n");
+  auto const reply = c.read_to_close();
+  EXPECT_TRUE(reply.starts_with("HTTP/1.1 431")) << reply.substr(0, 200);
+}
+
+// Complete in its last read, yet over the limit in all: still 431, not the
+// handler (the first read's lines were consumed before the rest arrived).
+TEST(http_server, answers_431_to_a_header_over_the_limit_in_total_across_two_reads) {
+  running_server s({.max_header_bytes = 1024}, answer_ok);
+  raw_client c(s.port);
+  std::string const line = "X-Line: " + std::string(97, 'a') + "\r\n";  // 107 bytes
+  c.send("GET / HTTP/1.1\r\nHost: x\r\n" + line + line + line + line + line);
+  c.send(line + line + line + line + line + "\r\n");
+  auto const reply = c.read_to_close();
+  EXPECT_TRUE(reply.starts_with("HTTP/1.1 431")) << reply.substr(0, 200);
+}
+
 TEST(http_server, answers_413_to_an_oversized_body_before_reading_it) {
   running_server s({.max_body_bytes = 1000}, answer_ok);
   raw_client c(s.port);

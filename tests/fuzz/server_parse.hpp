@@ -98,6 +98,30 @@ boost::beast::error_code read_until(http::request_parser<http::string_body>& par
   return {};
 }
 
+/// The server's header loop: put what is buffered, and hold every byte of
+/// the header, consumed by earlier puts or waiting in the buffer, to
+/// `max_header_bytes`; read more while the parser needs more.
+inline boost::beast::error_code read_header(http::request_parser<http::string_body>& parser, wire& in,
+                                            std::string& buffer, std::size_t max_header_bytes)
+{
+  std::size_t consumed = 0;
+  for (;;) {
+    if (!buffer.empty()) {
+      boost::beast::error_code ec;
+      std::size_t const used = parser.put(boost::asio::buffer(buffer.data(), buffer.size()), ec);
+      if (used > buffer.size()) std::abort();
+      buffer.erase(0, used);
+      consumed += used;
+      if (ec && ec != http::error::need_more) return consumed > max_header_bytes ? http::error::header_limit : ec;
+      bool const done = parser.is_header_done();
+      if (consumed + (done ? 0 : buffer.size()) > max_header_bytes) return http::error::header_limit;
+      if (done) return {};
+    }
+    if (!in.read(buffer)) return parser.got_some() || !buffer.empty() ? http::error::partial_message
+                                                                       : http::error::end_of_stream;
+  }
+}
+
 }  // namespace detail
 
 /// Serves one connection's bytes as the server does (keep-alive included,
@@ -117,7 +141,7 @@ inline connection_outcome parse_connection(std::string_view bytes, std::size_t s
     parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(options.max_header_bytes, UINT32_MAX)));
     parser.body_limit(options.max_body_bytes);
     parser.eager(false);
-    auto const header_error = detail::read_until(parser, in, buffer, [&] { return parser.is_header_done(); });
+    auto const header_error = detail::read_header(parser, in, buffer, options.max_header_bytes);
     if (header_error) {
       if (header_error == http::error::header_limit || header_error == http::error::buffer_overflow)
         out.refusal = 431;
