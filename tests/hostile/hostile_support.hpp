@@ -116,11 +116,13 @@ inline received send_and_read(std::uint16_t port, std::string_view wire, std::ch
   return r;
 }
 
-/// Descriptors open in this process.
-inline std::size_t open_fds()
+/// Descriptors open in process `pid` (this one by default); 0 if unreadable.
+inline std::size_t open_fds(int pid = 0)
 {
   std::size_t n = 0;
-  for ([[maybe_unused]] auto const& e : std::filesystem::directory_iterator("/proc/self/fd")) ++n;
+  std::error_code ec;
+  std::filesystem::path const dir = pid == 0 ? "/proc/self/fd" : "/proc/" + std::to_string(pid) + "/fd";
+  for (std::filesystem::directory_iterator i(dir, ec), end; !ec && i != end; i.increment(ec)) ++n;
   return n;
 }
 
