@@ -128,7 +128,10 @@ std::size_t read_frames(std::string_view data, std::function<void(std::string_vi
     std::string_view header = rest;
     std::uint32_t len = 0, crc = 0;
     if (!get_u32(header, len) || !get_u32(header, crc)) break;
-    if (len > max_frame_payload || header.size() < len) break;
+    // No writer makes an empty frame, and eight zero bytes (what a power cut
+    // leaves where a file grew but its data never reached the disk) would
+    // otherwise pass: the CRC-32C of nothing is 0.
+    if (len == 0 || len > max_frame_payload || header.size() < len) break;
     std::string_view payload = header.substr(0, len);
     if (crc32c(payload) != crc) break;
     on_frame(payload);

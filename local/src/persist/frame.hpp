@@ -19,7 +19,8 @@ inline constexpr std::uint32_t max_frame_payload = 64u << 20;
 
 std::uint32_t crc32c(std::string_view data, std::uint32_t crc = 0) noexcept;
 
-/// Appends one frame holding `payload`.
+/// Appends one frame holding `payload`, which is never empty: a reader
+/// takes an empty frame for the zeros a power cut can leave.
 void append_frame(std::string& out, std::string_view payload);
 
 /// Calls `on_frame` for each intact frame from the start of `data`; returns
