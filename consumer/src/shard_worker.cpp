@@ -288,17 +288,53 @@ bool shard_worker::owns(codecs::user_record const& u) const noexcept
 
 asio::awaitable<bool> shard_worker::accept(std::shared_ptr<aws::get_records_result> batch)
 {
+  // Reserve before any of these records can be written (see lease.hpp), for
+  // the whole answer at once: up to its last Kinesis record with every user
+  // record it may hold, so mapped records can go to the writers while the
+  // rest is still being mapped.
+  if (shared_.needs_high_water && !batch->records.empty()) {
+    auto newest = stream_position::make(batch->records.back().sequence_number, stream_position::max_sub_sequence);
+    if (newest && (!reserved_ || *reserved_ < *newest)) {
+      auto ec = co_await lease_reserve(*newest);
+      if (ec) {
+        log_warn("shard ", lease_.key, ": cannot reserve a high-water mark: ", ec.message());
+        stop(false);
+        co_return false;
+      }
+      reserved_ = *newest;
+    }
+  }
   auto first_new = tracker_.issued();
   std::vector<ticket> unmappable;
-  auto mapped_since_yield = first_new;
+  std::size_t unmappable_passed = 0;
+  auto published = first_new;
+  // Hands the records mapped since the last call to the writers.
+  auto publish = [&] {
+    auto const last = tracker_.issued();
+    bool any = false;
+    for (auto t = std::max(published, base_); t < last; ++t) {
+      auto& s = slot(t);
+      if (s.finished) continue;
+      if (unmappable_passed < unmappable.size() && unmappable[unmappable_passed] == t) {
+        ++unmappable_passed;
+        continue;
+      }
+      schedulers_[s.table].push(s.key_hash, static_cast<std::uint32_t>(t));
+      any = true;
+    }
+    published = last;
+    metrics_->pending.set(static_cast<std::int64_t>(pending_));
+    if (any) wake_.notify();
+  };
   for (auto const& rec : batch->records) {
     // A GetRecords answer can hold ~100,000 user records; mapping them in
     // one go would hold this core for a hundred milliseconds, and the writes
-    // already in flight (whose completions run here) would stall and miss
-    // their pace. Let them run every so often.
-    if (tracker_.issued() - mapped_since_yield >= yield_every_records) {
+    // (whose completions run here, and which may have nothing left to write
+    // but these records) would stall and miss their pace. Hand over what is
+    // mapped and let them run every so often.
+    if (tracker_.issued() - published >= yield_every_records) {
+      publish();
       co_await asio::post(core_.ex, asio::use_awaitable);
-      mapped_since_yield = tracker_.issued();
     }
     // The producer's Compression wraps the whole Kinesis record, an
     // aggregate included: unwrap it before splitting. (A compressed plain
@@ -339,31 +375,7 @@ asio::awaitable<bool> shard_worker::accept(std::shared_ptr<aws::get_records_resu
     }
     if (auto p = stream_position::make(rec.sequence_number)) last_read_ = *p;
   }
-  auto last = tracker_.issued();
-  if (last > first_new && shared_.needs_high_water) {
-    // Reserve before any of these records can be written (see lease.hpp).
-    auto const& newest = slots_.back().position;
-    if (!reserved_ || *reserved_ < newest) {
-      auto ec = co_await lease_reserve(newest);
-      if (ec) {
-        log_warn("shard ", lease_.key, ": cannot reserve a high-water mark: ", ec.message());
-        stop(false);
-        co_return false;
-      }
-      reserved_ = newest;
-    }
-  }
-  std::size_t u = 0;
-  for (auto t = std::max(first_new, base_); t < last; ++t) {
-    auto& s = slot(t);
-    if (s.finished) continue;
-    if (u < unmappable.size() && unmappable[u] == t) {
-      ++u;
-      continue;
-    }
-    schedulers_[s.table].push(s.key_hash, static_cast<std::uint32_t>(t));
-  }
-  metrics_->pending.set(static_cast<std::int64_t>(pending_));
+  publish();
   wake_.notify();
   for (auto t : unmappable) {
     auto reason = slot(t).owned_data;
