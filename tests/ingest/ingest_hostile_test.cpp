@@ -2,8 +2,8 @@
 // connections, a header trickled a byte at a time, oversized headers and
 // bodies, bytes that are not HTTP, invalid UTF-8 and deeply nested JSON, and
 // a flood of wrong API keys, all at once. A tenant with the right key is
-// still served within its latency bound, the process survives, and no key,
-// right or wrong, appears in its log.
+// still served within its latency bound, the process survives with bounded
+// memory, and no key, right or wrong, appears in its log or its metrics.
 #include "hostile_support.hpp"
 #include "ingest_fixture.hpp"
 
@@ -106,14 +106,23 @@ TEST(ingest_hostile, idle_oversized_malformed_and_forged_clients_do_not_starve_a
 
   auto const worst = worst_good_put(port, 20);
   for (auto& t : flood) t.join();
-  std::printf("%zu idle connections held, %d forged keys refused; worst PUT /stream with the right key %lld ms\n",
-              idle, forged_refused.load(), static_cast<long long>(worst.count()));
+  // Every connection costs a coroutine and a small buffer, not more.
+  auto const rss_mib = hostile::vm_rss_kib(h.ingest.process.pid()) / 1024;
+  std::printf("%zu idle connections held, %d forged keys refused; worst PUT /stream with the right key %lld ms; "
+              "kinesys-ingest RSS %zu MiB\n",
+              idle, forged_refused.load(), static_cast<long long>(worst.count()), rss_mib);
+  EXPECT_LT(rss_mib, hostile::running_under_asan() ? 1024u : 256u);
   EXPECT_EQ(forged_refused.load(), forged.load());
   EXPECT_LT(worst.count(), 1000);
   EXPECT_EQ(::waitpid(h.ingest.process.pid(), nullptr, WNOHANG), 0) << "kinesys-ingest exited:\n" << h.ingest.log();
 
   for (int fd : idlers) hostile::close_with_reset(fd);
   EXPECT_LT(worst_good_put(port, 1).count(), 1000);
+
+  auto const metrics = get(port, "/metrics");
+  EXPECT_EQ(metrics.status, 200);
+  EXPECT_EQ(metrics.body.find(tenant_key), std::string::npos) << "the tenant's key is in /metrics";
+  EXPECT_EQ(metrics.body.find("sk-forged-"), std::string::npos) << "a forged key is in /metrics";
 
   auto const log = h.ingest.log();
   EXPECT_EQ(log.find(tenant_key), std::string::npos) << "the tenant's key is in the log";
