@@ -161,6 +161,22 @@ inline rlim_t raise_fd_limit()
   return l.rlim_cur;
 }
 
+/// ThreadSanitizer's shadow memory multiplies a process's RSS.
+inline bool running_under_tsan()
+{
+#if defined(__SANITIZE_THREAD__)
+  return true;
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+  return true;
+#else
+  return false;
+#endif
+#else
+  return false;
+#endif
+}
+
 inline bool running_under_asan()
 {
 #if defined(__SANITIZE_ADDRESS__)
