@@ -57,10 +57,17 @@ void backpressure::release(std::uint64_t bytes) noexcept {
   }
 }
 
+void backpressure::end_delivery() noexcept {
+  if (delivering_.fetch_sub(1) == 1 && records_.load() == 0 && idle_waiters_.load() > 0) {
+    std::lock_guard lock(mutex_);
+    cv_.notify_all();
+  }
+}
+
 void backpressure::wait_idle() {
   std::unique_lock lock(mutex_);
   idle_waiters_.fetch_add(1);
-  cv_.wait(lock, [&] { return records_.load() == 0; });
+  cv_.wait(lock, [&] { return records_.load() == 0 && delivering_.load() == 0; });
   idle_waiters_.fetch_sub(1);
 }
 

@@ -42,9 +42,14 @@ public:
 
   /// Gives back the room of one completed record of `bytes`.
   void release(std::uint64_t bytes) noexcept;
+  /// Brackets the delivery of an outcome whose room was given back first
+  /// (so a put from the outcome's callback finds it): wait_idle() also
+  /// waits for the deliveries under way.
+  void begin_delivery() noexcept { delivering_.fetch_add(1); }
+  void end_delivery() noexcept;
   /// Fails every waiter (and every later wait) with operation_aborted.
   void close();
-  /// Blocks until no record is outstanding.
+  /// Blocks until no record is outstanding and every outcome was delivered.
   void wait_idle();
 
   std::uint64_t records() const noexcept { return records_.load(std::memory_order_relaxed); }
@@ -69,6 +74,7 @@ private:
   std::atomic<std::uint64_t> bytes_{0};
   std::atomic<std::uint64_t> waiting_{0};
   std::atomic<std::uint64_t> idle_waiters_{0};
+  std::atomic<std::uint64_t> delivering_{0};
   std::mutex mutex_;
   std::condition_variable cv_;
   std::deque<waiter> waiters_;

@@ -271,11 +271,15 @@ void core_pipeline::finish_user(std::uint32_t r, put_outcome outcome) {
   u.krec = no_index;
   u.stamp = 0;
   u.spool_id = 0;
+  // The room goes back before the application hears the outcome, so a put
+  // made from its callback (with BackpressureMode=fail, say) finds it.
+  shared_.bp.begin_delivery();
+  shared_.bp.release(bytes);
   u.done.complete(std::move(outcome));
+  shared_.bp.end_delivery();
   // A slot that once held a huge record should not pin that memory.
   if (u.data.capacity() > 64 * 1024) std::string().swap(u.data);
   recs_.release(r);
-  shared_.bp.release(bytes);
 }
 
 void core_pipeline::fail_user(std::uint32_t r, put_error const& error) {

@@ -161,32 +161,27 @@ inline rlim_t raise_fd_limit()
   return l.rlim_cur;
 }
 
-/// ThreadSanitizer's shadow memory multiplies a process's RSS.
-inline bool running_under_tsan()
-{
-#if defined(__SANITIZE_THREAD__)
-  return true;
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-  return true;
+// GCC says which sanitizer is on with __SANITIZE_*__, clang with __has_feature.
+#if defined(__has_feature)
+#define KINESYS_HOSTILE_HAS_FEATURE(x) __has_feature(x)
 #else
-  return false;
+#define KINESYS_HOSTILE_HAS_FEATURE(x) 0
 #endif
+
+inline bool running_under_asan()
+{
+#if defined(__SANITIZE_ADDRESS__) || KINESYS_HOSTILE_HAS_FEATURE(address_sanitizer)
+  return true;
 #else
   return false;
 #endif
 }
 
-inline bool running_under_asan()
+/// ThreadSanitizer's shadow memory multiplies a process's RSS.
+inline bool running_under_tsan()
 {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__SANITIZE_THREAD__) || KINESYS_HOSTILE_HAS_FEATURE(thread_sanitizer)
   return true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-  return true;
-#else
-  return false;
-#endif
 #else
   return false;
 #endif

@@ -26,6 +26,23 @@ bool has(http_answer const& a, std::string_view text) { return a.body.find(text)
 
 std::string b64(std::string_view s) { return codecs::base64_encode(s); }
 
+/// The GetRecords answer for a shard of `stream`, read from TRIM_HORIZON.
+http_answer read_shard(std::uint16_t port, std::string const& stream, std::string const& shard = "shardId-000000000000")
+{
+  auto it = aws_call(port, "Kinesis_20131202.GetShardIterator",
+                     R"({"StreamName":")" + stream + R"(","ShardId":")" + shard + R"(","ShardIteratorType":"TRIM_HORIZON"})");
+  auto start = it.body.find("\"ShardIterator\":\"") + 17;
+  return aws_call(port, "Kinesis_20131202.GetRecords",
+                  R"({"ShardIterator":")" + it.body.substr(start, it.body.find('"', start) - start) + "\"}");
+}
+
+int record_count(http_answer const& got)
+{
+  int records = 0;
+  for (auto pos = got.body.find("\"SequenceNumber\""); pos != std::string::npos; pos = got.body.find("\"SequenceNumber\"", pos + 1)) ++records;
+  return records;
+}
+
 struct temp_dir {
   fs::path path;
   temp_dir()
@@ -194,10 +211,7 @@ TEST(local_server, spreads_streams_over_cores_and_lists_them_all)
   auto list = aws_call(port, "Kinesis_20131202.ListStreams", "{}");
   for (int i = 0; i < 6; ++i) EXPECT_TRUE(has(list, "\"stream" + std::to_string(i) + "\"")) << list.body;
   // An iterator routes GetRecords to the core owning its stream.
-  auto it = aws_call(port, "Kinesis_20131202.GetShardIterator", R"({"StreamName":"stream3","ShardId":"shardId-000000000000","ShardIteratorType":"TRIM_HORIZON"})");
-  auto start = it.body.find("\"ShardIterator\":\"") + 17;
-  std::string iterator = it.body.substr(start, it.body.find('"', start) - start);
-  auto got = aws_call(port, "Kinesis_20131202.GetRecords", R"({"ShardIterator":")" + iterator + "\"}");
+  auto got = read_shard(port, "stream3");
   EXPECT_TRUE(has(got, b64("stream3"))) << got.body;
   EXPECT_TRUE(server.model().cores() == 2);
 }
@@ -232,10 +246,7 @@ TEST(local_server, restart_with_a_data_dir_keeps_every_acknowledged_record_and_i
   EXPECT_TRUE(has(shards, "shardId-000000000003")) << shards.body;
   int records = 0;
   for (auto shard : {"shardId-000000000000", "shardId-000000000001"}) {
-    auto it = aws_call(port, "Kinesis_20131202.GetShardIterator", R"({"StreamName":"keep","ShardId":")" + std::string(shard) + R"(","ShardIteratorType":"TRIM_HORIZON"})");
-    auto start = it.body.find("\"ShardIterator\":\"") + 17;
-    auto got = aws_call(port, "Kinesis_20131202.GetRecords", R"({"ShardIterator":")" + it.body.substr(start, it.body.find('"', start) - start) + "\"}");
-    for (auto pos = got.body.find("\"SequenceNumber\""); pos != std::string::npos; pos = got.body.find("\"SequenceNumber\"", pos + 1)) ++records;
+    records += record_count(read_shard(port, "keep", std::string(shard)));
   }
   EXPECT_EQ(records, 20);
   auto scan = aws_call(port, "DynamoDB_20120810.Scan", R"({"TableName":"items","Select":"COUNT"})");
@@ -265,9 +276,7 @@ TEST(local_server, a_segment_cut_mid_record_recovers_up_to_the_last_whole_record
   fs::resize_file(segment, size - 30);  // the last frame loses its tail
   local_server again{o};
   auto port = again.start().value();
-  auto it = aws_call(port, "Kinesis_20131202.GetShardIterator", R"({"StreamName":"torn","ShardId":"shardId-000000000000","ShardIteratorType":"TRIM_HORIZON"})");
-  auto start = it.body.find("\"ShardIterator\":\"") + 17;
-  auto got = aws_call(port, "Kinesis_20131202.GetRecords", R"({"ShardIterator":")" + it.body.substr(start, it.body.find('"', start) - start) + "\"}");
+  auto got = read_shard(port, "torn");
   EXPECT_TRUE(has(got, b64(std::string(100, 'd'))));
   EXPECT_FALSE(has(got, b64(std::string(100, 'e'))));
   EXPECT_LT(fs::file_size(segment), size - 30);  // the torn frame was cut
@@ -310,9 +319,7 @@ TEST(local_server, a_full_data_directory_refuses_writes_keeps_reads_and_loses_no
   kinesys::test::child_process again({KINESYS_LOCAL_BINARY, "--port", "0", "--data-dir", dir.path.string()});
   auto port = again.wait_for_port();
   ASSERT_TRUE(port.has_value());
-  auto it = aws_call(*port, "Kinesis_20131202.GetShardIterator", R"({"StreamName":"full","ShardId":"shardId-000000000000","ShardIteratorType":"TRIM_HORIZON"})");
-  auto start = it.body.find("\"ShardIterator\":\"") + 17;
-  auto got = aws_call(*port, "Kinesis_20131202.GetRecords", R"({"ShardIterator":")" + it.body.substr(start, it.body.find('"', start) - start) + "\"}");
+  auto got = read_shard(*port, "full");
   ASSERT_EQ(got.status, 200u) << got.body;
   for (auto const& data : acknowledged) EXPECT_TRUE(has(got, b64(data))) << "acknowledged record lost: " << data.substr(0, 8);
   // And the directory takes writes again once there is room.
@@ -338,13 +345,9 @@ TEST(local_server, a_killed_binary_keeps_every_acknowledged_write)
   kinesys::test::child_process again(args);
   auto port = again.wait_for_port();
   ASSERT_TRUE(port.has_value());
-  auto it = aws_call(*port, "Kinesis_20131202.GetShardIterator", R"({"StreamName":"k9","ShardId":"shardId-000000000000","ShardIteratorType":"TRIM_HORIZON"})");
-  auto start = it.body.find("\"ShardIterator\":\"") + 17;
-  auto got = aws_call(*port, "Kinesis_20131202.GetRecords", R"({"ShardIterator":")" + it.body.substr(start, it.body.find('"', start) - start) + "\"}");
+  auto got = read_shard(*port, "k9");
   EXPECT_TRUE(has(got, b64("n49"))) << got.body;
-  int records = 0;
-  for (auto pos = got.body.find("\"SequenceNumber\""); pos != std::string::npos; pos = got.body.find("\"SequenceNumber\"", pos + 1)) ++records;
-  EXPECT_EQ(records, 50);
+  EXPECT_EQ(record_count(got), 50);
   auto scan = aws_call(*port, "DynamoDB_20120810.Scan", R"({"TableName":"k9t","Select":"COUNT"})");
   EXPECT_TRUE(has(scan, "\"Count\":50")) << scan.body;
 }
@@ -399,13 +402,9 @@ TEST(local_server, a_power_cut_after_fsync_always_keeps_every_acknowledged_write
     kinesys::test::child_process again(args);
     auto port = again.wait_for_port();
     ASSERT_TRUE(port.has_value());
-    auto it = aws_call(*port, "Kinesis_20131202.GetShardIterator", R"({"StreamName":"cut","ShardId":"shardId-000000000000","ShardIteratorType":"TRIM_HORIZON"})");
-    auto start = it.body.find("\"ShardIterator\":\"") + 17;
-    auto got = aws_call(*port, "Kinesis_20131202.GetRecords", R"({"ShardIterator":")" + it.body.substr(start, it.body.find('"', start) - start) + "\"}");
+    auto got = read_shard(*port, "cut");
     ASSERT_EQ(got.status, 200u) << got.body;
-    int records = 0;
-    for (auto pos = got.body.find("\"SequenceNumber\""); pos != std::string::npos; pos = got.body.find("\"SequenceNumber\"", pos + 1)) ++records;
-    EXPECT_EQ(records, writes) << got.body.substr(0, 400);
+    EXPECT_EQ(record_count(got), writes) << got.body.substr(0, 400);
     for (int i = 0; i < writes; ++i) EXPECT_TRUE(has(got, b64("c" + std::to_string(i)))) << "acknowledged record c" << i << " lost";
     auto scan = aws_call(*port, "DynamoDB_20120810.Scan", R"({"TableName":"cutt","Select":"COUNT"})");
     EXPECT_TRUE(has(scan, "\"Count\":" + std::to_string(writes))) << scan.body;

@@ -12,6 +12,7 @@
 #include <boost/asio/use_future.hpp>
 
 #include <atomic>
+#include <functional>
 #include <future>
 #include <map>
 #include <mutex>
@@ -349,6 +350,37 @@ TEST(producer, fail_fast_backpressure_refuses_beyond_the_outstanding_limit) {
   EXPECT_LE(p.outstanding(), 10u);
   p.flush_sync();
   EXPECT_EQ(ok.load(), 10);
+}
+
+// An application that puts its next record when the previous one completes
+// must find the room that record held, even with room for one and
+// fail-fast back-pressure; flush_sync() still returns only after the last
+// callback ran.
+TEST(producer, a_put_from_a_completion_callback_finds_the_room_its_record_gave_back) {
+  REQUIRE_KINESALITE();
+  auto stream = kinesalite_env::get().fresh_stream(1);
+  auto c = local_config();
+  c.max_outstanding_records = 1;
+  c.backpressure = backpressure_mode::fail;
+  c.record_max_buffered_time = std::chrono::milliseconds(1);
+  producer p(c, kinesys::test::local_environment());
+  constexpr int chain = 20;
+  std::atomic<int> ok{0}, refused{0};
+  std::promise<void> ended;
+  std::function<void(put_outcome)> next = [&](put_outcome o) {
+    if (!o) {
+      ++refused;
+      ended.set_value();
+      return;
+    }
+    if (++ok < chain) p.put_async(stream, "k", "v" + std::to_string(ok.load()), next);
+    else ended.set_value();
+  };
+  p.put_async(stream, "k", "v0", next);
+  ASSERT_EQ(ended.get_future().wait_for(std::chrono::seconds(30)), std::future_status::ready);
+  p.flush_sync();
+  EXPECT_EQ(refused.load(), 0);
+  EXPECT_EQ(ok.load(), chain);
 }
 
 TEST(producer, metrics_are_exposed_as_prometheus_text) {
