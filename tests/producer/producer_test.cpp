@@ -332,14 +332,18 @@ TEST(producer, checkpoint_advances_only_over_acknowledged_offsets) {
   EXPECT_EQ(p.checkpoint(src), 1000u);
 }
 
+producer_config fail_fast_config(std::uint64_t max_outstanding_records, std::chrono::milliseconds buffered) {
+  auto c = local_config();
+  c.max_outstanding_records = max_outstanding_records;
+  c.backpressure = backpressure_mode::fail;
+  c.record_max_buffered_time = buffered;
+  return c;
+}
+
 TEST(producer, fail_fast_backpressure_refuses_beyond_the_outstanding_limit) {
   REQUIRE_KINESALITE();
   auto stream = kinesalite_env::get().fresh_stream(1);
-  auto c = local_config();
-  c.max_outstanding_records = 10;
-  c.backpressure = backpressure_mode::fail;
-  c.record_max_buffered_time = std::chrono::milliseconds(2000);
-  producer p(c, kinesys::test::local_environment());
+  producer p(fail_fast_config(10, std::chrono::milliseconds(2000)), kinesys::test::local_environment());
   std::atomic<int> refused{0}, ok{0};
   for (int i = 0; i < 30; ++i)
     p.put_async(stream, "k", "v", [&](put_outcome o) {
@@ -359,11 +363,7 @@ TEST(producer, fail_fast_backpressure_refuses_beyond_the_outstanding_limit) {
 TEST(producer, a_put_from_a_completion_callback_finds_the_room_its_record_gave_back) {
   REQUIRE_KINESALITE();
   auto stream = kinesalite_env::get().fresh_stream(1);
-  auto c = local_config();
-  c.max_outstanding_records = 1;
-  c.backpressure = backpressure_mode::fail;
-  c.record_max_buffered_time = std::chrono::milliseconds(1);
-  producer p(c, kinesys::test::local_environment());
+  producer p(fail_fast_config(1, std::chrono::milliseconds(1)), kinesys::test::local_environment());
   constexpr int chain = 20;
   std::atomic<int> ok{0}, refused{0};
   std::promise<void> ended;
