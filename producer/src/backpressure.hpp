@@ -42,11 +42,21 @@ public:
 
   /// Gives back the room of one completed record of `bytes`.
   void release(std::uint64_t bytes) noexcept;
-  /// Brackets the delivery of an outcome whose room was given back first
-  /// (so a put from the outcome's callback finds it): wait_idle() also
-  /// waits for the deliveries under way.
-  void begin_delivery() noexcept { delivering_.fetch_add(1); }
-  void end_delivery() noexcept;
+  /// Spans the delivery of outcomes whose room was given back first (so a
+  /// put from an outcome's callback finds it): wait_idle() also waits for
+  /// deliveries under way. One scope covers a whole Kinesis record's user
+  /// records, so the hot path pays two atomic operations per request entry,
+  /// not per record.
+  class delivery_scope {
+  public:
+    explicit delivery_scope(backpressure& bp) noexcept : bp_(bp) { bp_.delivering_.fetch_add(1); }
+    ~delivery_scope() { bp_.end_delivery(); }
+    delivery_scope(delivery_scope const&) = delete;
+    delivery_scope& operator=(delivery_scope const&) = delete;
+
+  private:
+    backpressure& bp_;
+  };
   /// Fails every waiter (and every later wait) with operation_aborted.
   void close();
   /// Blocks until no record is outstanding and every outcome was delivered.
@@ -65,6 +75,7 @@ private:
     handler done;
     void complete(boost::system::error_code ec);
   };
+  void end_delivery() noexcept;
   void enqueue(waiter w);
   void wake();
 

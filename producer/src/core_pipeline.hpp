@@ -100,6 +100,7 @@ private:
   void misplaced(stream_state& st, std::uint32_t krec, clock::time_point now);
   void complete_krec(std::uint32_t krec, std::string_view shard_id, std::string_view sequence_number);
   void fail_krec(std::uint32_t krec, put_error const& error);
+  /// Callers hold a backpressure::delivery_scope around it.
   void finish_user(std::uint32_t rec, put_outcome outcome);
   void fail_user(std::uint32_t rec, put_error const& error);
   void refeed_released(clock::time_point now);

@@ -226,6 +226,7 @@ void core_pipeline::complete_krec(std::uint32_t k, std::string_view shard_id, st
   metrics_.kinesis_records_data_put.add(kr.blob.size());
   std::uint64_t sub = 0;
   bool ordered = config_.preserve_key_order;
+  backpressure::delivery_scope delivering(shared_.bp);
   for (std::uint32_t r = kr.first; r != no_index;) {
     std::uint32_t next = links_[r];
     user_record& u = recs_[r];
@@ -272,17 +273,17 @@ void core_pipeline::finish_user(std::uint32_t r, put_outcome outcome) {
   u.stamp = 0;
   u.spool_id = 0;
   // The room goes back before the application hears the outcome, so a put
-  // made from its callback (with BackpressureMode=fail, say) finds it.
-  shared_.bp.begin_delivery();
+  // made from its callback (with BackpressureMode=fail, say) finds it; the
+  // caller's delivery_scope keeps wait_idle() waiting for the callback.
   shared_.bp.release(bytes);
   u.done.complete(std::move(outcome));
-  shared_.bp.end_delivery();
   // A slot that once held a huge record should not pin that memory.
   if (u.data.capacity() > 64 * 1024) std::string().swap(u.data);
   recs_.release(r);
 }
 
 void core_pipeline::fail_user(std::uint32_t r, put_error const& error) {
+  backpressure::delivery_scope delivering(shared_.bp);
   metrics_.user_records_failed.add();
   if (error == errc::ttl_expired) metrics_.user_records_expired.add();
   finish_user(r, error);

@@ -169,6 +169,15 @@ TEST(spool_writer, files_roll_over_and_finished_ones_are_deleted) {
   EXPECT_TRUE(r->records.empty());
 }
 
+/// A producer that takes over the spool a killed one left in `dir`.
+producer_config recovering_config(std::string const& endpoint, fs::path const& dir) {
+  producer_config c;
+  c.kinesis_endpoint = endpoint;
+  c.spool_directory = dir;
+  c.record_max_buffered_time = std::chrono::milliseconds(20);
+  return c;
+}
+
 TEST(spool_crash, a_killed_producer_loses_nothing_it_spooled) {
   local::local_server server{local::local_options{}};
   ASSERT_TRUE(server.start());
@@ -186,11 +195,7 @@ TEST(spool_crash, a_killed_producer_loses_nothing_it_spooled) {
   ASSERT_EQ(*spooled, "spooled 1500");
   child.stop(9);  // SIGKILL: no destructor, no flush
 
-  producer_config c;
-  c.kinesis_endpoint = server.endpoint();
-  c.spool_directory = dir.path;
-  c.record_max_buffered_time = std::chrono::milliseconds(20);
-  producer p(c, kinesys::test::local_environment());
+  producer p(recovering_config(server.endpoint(), dir.path), kinesys::test::local_environment());
   p.flush_sync();
   auto m = p.metrics();
   EXPECT_EQ(m.recovered, 1000u);  // the 500 acknowledged ones are not sent again
@@ -239,11 +244,7 @@ TEST(spool_crash, a_full_disk_under_the_spool_is_reported_and_delivery_goes_on) 
   ASSERT_TRUE(WIFEXITED(status)) << "the producer died of a signal, status " << status;
   EXPECT_EQ(WEXITSTATUS(status), 1);  // sync_spool() returned the error
 
-  producer_config c;
-  c.kinesis_endpoint = server.endpoint();
-  c.spool_directory = dir.path;
-  c.record_max_buffered_time = std::chrono::milliseconds(20);
-  producer p(c, kinesys::test::local_environment());
+  producer p(recovering_config(server.endpoint(), dir.path), kinesys::test::local_environment());
   p.flush_sync();
   // Every acknowledged record is in the stream (the 10 that only the full
   // spool knew of may be missing: they were never acknowledged).
