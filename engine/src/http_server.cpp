@@ -300,6 +300,10 @@ asio::awaitable<bool> http_server::state::serve_one(Stream& stream, beast::flat_
         break;
     }
     auto const room = beast::read_size(buffer, 65536);
+    if (room == 0) {  // the buffer is at its own limit: a read could never progress
+      header_error = http::error::buffer_overflow;
+      break;
+    }
     auto [order, read_error, n, timer_error] =
         co_await asio::experimental::make_parallel_group(
             asio::async_read(stream, buffer.prepare(room), asio::transfer_at_least(1), asio::deferred),
