@@ -111,7 +111,12 @@ void core_pipeline::begin_close() {
 
 void core_pipeline::flush() {
   drain();  // what the application handed over before the flush is part of it
-  flushing_ = true;
+  // The flush covers the records this core holds now, and no later one:
+  // under a constant feed the core is never empty, and records put after a
+  // flush must aggregate for RecordMaxBufferedTime as usual.
+  flush_until_ = taken_;
+  flush_remaining_ = recs_.in_use();
+  flushing_ = flush_remaining_ > 0;
   flush_buffered();
 }
 
@@ -127,8 +132,8 @@ void core_pipeline::flush_buffered() {
   // What the flush found but could not send yet is part of it too: records
   // held back for their key's order, and Kinesis records waiting to be
   // retried. They go out as soon as they may (send_request, on_tick), not
-  // RecordMaxBufferedTime later, until the core holds no record.
-  if (recs_.in_use() == 0) flushing_ = false;
+  // RecordMaxBufferedTime later, until the last record the flush covers
+  // is finished (finish_user).
 }
 
 codecs::uint128 core_pipeline::key_of(user_record const& u) noexcept {
@@ -158,6 +163,7 @@ void core_pipeline::drain() {
     // Swap, not move: both sides keep string capacity for their next use.
     std::swap(recs_[r], batch_[i]);
     user_record& u = recs_[r];
+    u.taken = ++taken_;
     u.krec = no_index;
     if (u.stamp == 0) {
       u.stamp = ++stamp_sequence_;
@@ -431,7 +437,6 @@ void core_pipeline::on_tick(clock::time_point now) {
     }
     pump(st, now, closing_ || flushing_);
   }
-  if (flushing_ && recs_.in_use() == 0) flushing_ = false;
 }
 
 }  // namespace kinesys::producer::detail

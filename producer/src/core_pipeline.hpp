@@ -155,6 +155,9 @@ private:
   /// A flush is under way: records released from a key's hold and retries
   /// are sent as soon as they may, until the core holds no record.
   bool flushing_ = false;
+  std::uint64_t taken_ = 0;        ///< user records taken over from the intake so far
+  std::uint64_t flush_until_ = 0;  ///< the flush covers records taken up to this one
+  std::size_t flush_remaining_ = 0;
   bool stopped_ = false;
   spool* spool_ = nullptr;
 };

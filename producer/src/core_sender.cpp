@@ -269,6 +269,7 @@ void core_pipeline::finish_user(std::uint32_t r, put_outcome outcome) {
   }
   if (spool_ && u.spool_id) spool_->acknowledge(u.spool_id);
   std::uint64_t bytes = u.bytes;
+  if (flushing_ && u.taken <= flush_until_ && --flush_remaining_ == 0) flushing_ = false;
   u.krec = no_index;
   u.stamp = 0;
   u.spool_id = 0;

@@ -76,6 +76,9 @@ struct user_record {
   /// their stamp was issued under (empty: this producer core's own).
   std::string stamp_origin_text;
   std::uint64_t spool_id = 0;  ///< 0: not spooled
+  /// When the core took it over (its count of records so far): a flush
+  /// covers the records taken before it.
+  std::uint64_t taken = 0;
   std::uint32_t krec = no_index;
   /// The bytes back-pressure took for this record (given back on completion).
   std::uint64_t bytes = 0;

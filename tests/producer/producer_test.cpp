@@ -383,6 +383,38 @@ TEST(producer, a_put_from_a_completion_callback_finds_the_room_its_record_gave_b
   EXPECT_EQ(ok.load(), chain);
 }
 
+// A flush sends what was put before it, and no more: under a constant feed
+// the core is never empty, and records put after the flush must still
+// aggregate for RecordMaxBufferedTime instead of going out at once for good.
+TEST(producer, under_a_constant_feed_a_flush_does_not_turn_into_sending_everything_at_once) {
+  REQUIRE_KINESALITE();
+  auto stream = kinesalite_env::get().fresh_stream(1);
+  auto c = local_config();
+  c.record_max_buffered_time = std::chrono::milliseconds(1000);
+  producer p(c, kinesys::test::local_environment());
+  std::atomic<bool> stop{false};
+  std::atomic<int> fed{0};
+  std::thread feeder([&] {
+    while (!stop.load()) {
+      p.put_async(stream, "feed", "r" + std::to_string(fed.load()), [](put_outcome) {});
+      ++fed;
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));  // the feed's pace: ~500 records/s
+    }
+  });
+  while (fed.load() < 50) std::this_thread::yield();
+  p.flush();
+  auto const after_flush = p.metrics().kinesis_records_put;
+  // Watch the feed for 2.5 s: aggregates of 1 s make about three Kinesis
+  // records (plus the flush's own, which may land inside the window).
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));  // the window measured, not a synchronisation
+  auto const sent = p.metrics().kinesis_records_put - after_flush;
+  stop = true;
+  feeder.join();
+  p.flush_sync();
+  EXPECT_LE(sent, 6u) << "after one flush every record went out on its own: " << sent << " Kinesis records in 2.5 s";
+  EXPECT_GE(sent, 1u);
+}
+
 TEST(producer, metrics_are_exposed_as_prometheus_text) {
   REQUIRE_KINESALITE();
   auto stream = kinesalite_env::get().fresh_stream(1);
