@@ -6,11 +6,11 @@
 
 namespace kinesys::producer::detail {
 
-void completion::complete(put_outcome outcome) {
+void completion::complete(put_outcome const& outcome) {
   if (callback) {
     auto cb = std::move(callback);
     callback = nullptr;
-    cb(std::move(outcome));
+    cb(outcome);
   } else if (handler) {
     // The awaiting coroutine resumes on its own executor, not on ours.
     // Outstanding work is held on that executor until post() has returned:
@@ -18,7 +18,7 @@ void completion::complete(put_outcome outcome) {
     // be destroyed while this thread is still inside post() signalling it.
     auto tracked = boost::asio::prefer(std::move(executor), boost::asio::execution::outstanding_work.tracked);
     executor = {};
-    boost::asio::post(tracked, [h = handler_type(std::move(*handler)), o = std::move(outcome)]() mutable {
+    boost::asio::post(tracked, [h = handler_type(std::move(*handler)), o = outcome]() mutable {
       std::move(h)(std::move(o));
     });
     handler.reset();

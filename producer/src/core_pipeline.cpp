@@ -157,7 +157,12 @@ void core_pipeline::drain() {
   std::size_t n = intake_.take(batch_);
   if (n == 0) return;
   auto now = clock::now();
+  constexpr std::size_t ahead = 4;
   for (std::size_t i = 0; i < n; ++i) {
+    if (i + ahead < n) {
+      prefetch(&batch_[i + ahead]);
+      prefetch(recs_.upcoming(ahead));
+    }
     std::uint32_t r = recs_.acquire();
     if (links_.size() < recs_.capacity()) links_.resize(recs_.capacity(), no_index);
     // Swap, not move: both sides keep string capacity for their next use.

@@ -101,7 +101,7 @@ private:
   void complete_krec(std::uint32_t krec, std::string_view shard_id, std::string_view sequence_number);
   void fail_krec(std::uint32_t krec, put_error const& error);
   /// Callers hold a backpressure::delivery_scope around it.
-  void finish_user(std::uint32_t rec, put_outcome outcome);
+  void finish_user(std::uint32_t rec, put_outcome const& outcome);
   void fail_user(std::uint32_t rec, put_error const& error);
   void refeed_released(clock::time_point now);
 
@@ -142,6 +142,7 @@ private:
   std::vector<std::unique_ptr<request_slot>> free_slots_;
   std::vector<std::uint32_t> refeed_;
   std::vector<std::uint32_t> refeed_work_;
+  std::vector<std::uint32_t> chain_;  ///< the user records of the Kinesis record being completed
   std::size_t requests_in_flight_ = 0;
   std::size_t max_requests_;
   clock::duration tick_;

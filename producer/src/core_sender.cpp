@@ -224,24 +224,27 @@ void core_pipeline::complete_krec(std::uint32_t k, std::string_view shard_id, st
   kinesis_rec& kr = krecs_[k];
   metrics_.kinesis_records_put.add();
   metrics_.kinesis_records_data_put.add(kr.blob.size());
-  std::uint64_t sub = 0;
   bool ordered = config_.preserve_key_order;
   backpressure::delivery_scope delivering(shared_.bp);
-  for (std::uint32_t r = kr.first; r != no_index;) {
-    std::uint32_t next = links_[r];
+  put_outcome outcome{put_result{}};
+  outcome->shard_id.assign(shard_id);
+  outcome->sequence_number.assign(sequence_number);
+  outcome->attempts = kr.attempts;
+  chain_.clear();
+  for (std::uint32_t r = kr.first; r != no_index; r = links_[r]) chain_.push_back(r);
+  record_prefetcher ahead(recs_, chain_);
+  std::uint64_t sub = 0;
+  for (std::size_t i = 0; i < chain_.size(); ++i) {
+    ahead.at(i);
+    std::uint32_t r = chain_[i];
     user_record& u = recs_[r];
     codecs::uint128 key = key_of(u);
-    put_result res;
-    res.shard_id.assign(shard_id);
-    res.sequence_number.assign(sequence_number);
-    res.sub_sequence = kr.aggregated ? sub : 0;
-    res.attempts = kr.attempts;
+    outcome->sub_sequence = kr.aggregated ? sub : 0;
     metrics_.user_records_put.add();
     metrics_.user_records_data_put.add(kr.aggregated ? u.data.size() : kr.blob.size());
-    finish_user(r, res);
+    finish_user(r, outcome);
     if (ordered) tracker_.release(key, k, [this](std::uint32_t held) { refeed_.push_back(held); });
     ++sub;
-    r = next;
   }
   krecs_.release(k);
 }
@@ -260,7 +263,7 @@ void core_pipeline::fail_krec(std::uint32_t k, put_error const& error) {
   krecs_.release(k);
 }
 
-void core_pipeline::finish_user(std::uint32_t r, put_outcome outcome) {
+void core_pipeline::finish_user(std::uint32_t r, put_outcome const& outcome) {
   user_record& u = recs_[r];
   if (u.ticket.valid()) {
     if (outcome) shared_.checkpoints.acknowledge(u.ticket);
@@ -277,7 +280,7 @@ void core_pipeline::finish_user(std::uint32_t r, put_outcome outcome) {
   // made from its callback (with BackpressureMode=fail, say) finds it; the
   // caller's delivery_scope keeps wait_idle() waiting for the callback.
   shared_.bp.release(bytes);
-  u.done.complete(std::move(outcome));
+  u.done.complete(outcome);
   // A slot that once held a huge record should not pin that memory.
   if (u.data.capacity() > 64 * 1024) std::string().swap(u.data);
   recs_.release(r);
@@ -294,7 +297,14 @@ void core_pipeline::refeed_released(clock::time_point now) {
   while (!refeed_.empty()) {
     refeed_work_.clear();
     refeed_work_.swap(refeed_);
-    for (std::uint32_t r : refeed_work_) route(r, now);
+    // A held record waited for its key's earlier one to be answered: it
+    // is cold by now, like the records that answer released, and so is
+    // its data, which aggregation copies.
+    record_prefetcher ahead(recs_, refeed_work_);
+    for (std::size_t i = 0; i < refeed_work_.size(); ++i) {
+      ahead.at(i);
+      route(refeed_work_[i], now);
+    }
   }
   metrics_.held.set(tracker_.held_records());
 }

@@ -17,6 +17,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <algorithm>
 #include <deque>
 #include <functional>
 #include <optional>
@@ -53,8 +54,11 @@ struct completion {
     return *this;
   }
 
-  /// Delivers `outcome` and leaves the completion empty.
-  void complete(put_outcome outcome);
+  /// Delivers `outcome` and leaves the completion empty. By reference:
+  /// the records of one Kinesis record share one outcome but for their
+  /// sub-sequence, and copying it per step costs more than the rest of a
+  /// record's completion.
+  void complete(put_outcome const& outcome);
 };
 
 struct user_record {
@@ -106,6 +110,46 @@ struct kinesis_rec {
   std::uint32_t next = no_index;   ///< shard queue link
 };
 
+/// Asks for the cache lines of `*p` ahead of use: records go cold between
+/// the steps of their way through a core (taken over, sent, answered), and
+/// waiting for memory one record at a time would dominate the core's work.
+template <class T>
+inline void prefetch(T const* p) noexcept {
+  if (!p) return;
+  auto const* bytes = reinterpret_cast<char const*>(p);
+  for (std::size_t line = 0; line < sizeof(T); line += 64) __builtin_prefetch(bytes + line);
+}
+
+/// Prefetches the user records a loop over `order` (indices into `pool`)
+/// will visit: a record's slot well ahead, its data a little less far
+/// ahead (the slot has arrived by then, and holds the data's address).
+template <class Pool>
+class record_prefetcher {
+public:
+  static constexpr std::size_t slot_distance = 16;
+  static constexpr std::size_t data_distance = 8;
+
+  record_prefetcher(Pool& pool, std::vector<std::uint32_t> const& order) noexcept : pool_(pool), order_(order) {
+    for (std::size_t i = 0; i < std::min(slot_distance, order.size()); ++i) prefetch(&pool_[order_[i]]);
+    for (std::size_t i = 0; i < std::min(data_distance, order.size()); ++i) prefetch_data(i);
+  }
+  /// The loop is at `i`.
+  void at(std::size_t i) noexcept {
+    if (i + slot_distance < order_.size()) prefetch(&pool_[order_[i + slot_distance]]);
+    if (i + data_distance < order_.size()) prefetch_data(i + data_distance);
+  }
+
+private:
+  void prefetch_data(std::size_t i) noexcept {
+    auto const& data = pool_[order_[i]].data;
+    for (std::size_t off = 0; off < std::min<std::size_t>(data.size(), 256); off += 64)
+      __builtin_prefetch(data.data() + off);
+  }
+
+  Pool& pool_;
+  std::vector<std::uint32_t> const& order_;
+};
+
 /// A pool of T slots with a free list. @locality owning core
 template <class T>
 class slot_pool {
@@ -120,6 +164,11 @@ public:
     return static_cast<std::uint32_t>(slots_.size() - 1);
   }
   void release(std::uint32_t i) { free_.push_back(i); }
+  /// The slot the `ahead`-th next acquire() will return, if it is a free
+  /// one, so a loop can prefetch it.
+  T* upcoming(std::size_t ahead) noexcept {
+    return ahead < free_.size() ? &slots_[free_[free_.size() - 1 - ahead]] : nullptr;
+  }
   T& operator[](std::uint32_t i) noexcept { return slots_[i]; }
   std::size_t capacity() const noexcept { return slots_.size(); }
   std::size_t in_use() const noexcept { return slots_.size() - free_.size(); }

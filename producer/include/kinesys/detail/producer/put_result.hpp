@@ -22,6 +22,13 @@ class inline_string {
 public:
   inline_string() = default;
   inline_string(std::string_view s) noexcept { assign(s); }
+  // Copies the characters in use, not all N: a put_result is copied once
+  // per user record delivered.
+  inline_string(inline_string const& o) noexcept { assign(o.view()); }
+  inline_string& operator=(inline_string const& o) noexcept {
+    if (this != &o) assign(o.view());
+    return *this;
+  }
   void assign(std::string_view s) noexcept {
     size_ = static_cast<std::uint16_t>(std::min(s.size(), N));
     std::memcpy(data_, s.data(), size_);
