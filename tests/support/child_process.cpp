@@ -2,11 +2,13 @@
 
 #include <cerrno>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <utility>
 #include <poll.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <stdexcept>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -17,6 +19,7 @@ namespace kinesys::test {
 
 child_process::child_process(std::vector<std::string> argv, std::vector<std::string> extra_env)
 {
+  if (!argv.empty()) name_ = argv[0];
   int pipe_fds[2];
   if (::pipe2(pipe_fds, O_CLOEXEC) != 0)
     throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
@@ -77,13 +80,14 @@ child_process::child_process(std::vector<std::string> argv, std::vector<std::str
 }
 
 child_process::child_process(child_process&& other) noexcept
-  : pid_(std::exchange(other.pid_, -1)), stdout_fd_(std::exchange(other.stdout_fd_, -1)),
+  : name_(std::move(other.name_)), pid_(std::exchange(other.pid_, -1)), stdout_fd_(std::exchange(other.stdout_fd_, -1)),
     buffer_(std::move(other.buffer_)) {}
 
 child_process& child_process::operator=(child_process&& other) noexcept
 {
   if (this != &other) {
     stop();
+    name_ = std::move(other.name_);
     pid_ = std::exchange(other.pid_, -1);
     stdout_fd_ = std::exchange(other.stdout_fd_, -1);
     buffer_ = std::move(other.buffer_);
@@ -149,6 +153,21 @@ int child_process::stop(int signal)
   }
   if (pid_ <= 0) return -1;
   ::kill(pid_, signal);
+  // A child that does not exit after its signal is a shutdown hang: it is
+  // reported and killed, so the test fails on its exit status instead of
+  // waiting for ctest's timeout with nothing said.
+  constexpr int exit_deadline_ms = 60'000;
+  if (int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0)); pidfd >= 0) {
+    pollfd p{pidfd, POLLIN, 0};
+    int ready;
+    while ((ready = ::poll(&p, 1, exit_deadline_ms)) < 0 && errno == EINTR) {}
+    ::close(pidfd);
+    if (ready == 0) {
+      std::fprintf(stderr, "child_process: %s (pid %d) did not exit within %d ms of signal %d; killing it\n",
+                   name_.c_str(), pid_, exit_deadline_ms, signal);
+      ::kill(pid_, SIGKILL);
+    }
+  }
   int status = 0;
   while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {}
   pid_ = -1;

@@ -29,12 +29,15 @@ public:
   std::optional<std::string> read_line(std::chrono::milliseconds deadline = std::chrono::seconds(20));
 
   /// Sends `signal` and waits for the exit; returns the exit status as
-  /// waitpid reports it, or -1 if there was no process.
+  /// waitpid reports it, or -1 if there was no process. A child still
+  /// running 60 s after the signal is reported on stderr and killed
+  /// (its status then says SIGKILL).
   int stop(int signal = 15 /*SIGTERM*/);
   int pid() const noexcept { return pid_; }
   bool running() const noexcept { return pid_ > 0; }
 
 private:
+  std::string name_;
   int pid_ = -1;
   int stdout_fd_ = -1;
   std::string buffer_;
