@@ -115,7 +115,7 @@ void core_pipeline::flush() {
   // under a constant feed the core is never empty, and records put after a
   // flush must aggregate for RecordMaxBufferedTime as usual.
   flush_until_ = taken_;
-  flush_remaining_ = recs_.in_use();
+  flush_remaining_ = held_;
   flushing_ = flush_remaining_ > 0;
   flush_buffered();
 }
@@ -154,20 +154,21 @@ stream_state& core_pipeline::stream(std::uint32_t id, clock::time_point now) {
 }
 
 void core_pipeline::drain() {
-  std::size_t n = intake_.take(batch_);
+  intake_.take(taken_slots_, finished_slots_);
+  std::size_t n = taken_slots_.size();
   if (n == 0) return;
   auto now = clock::now();
+  held_ += n;
+  // The slots were just written on the application's thread: their lines
+  // are in its core's cache, and asking for a few ahead overlaps the
+  // transfers.
   constexpr std::size_t ahead = 4;
+  for (std::size_t i = 0; i < std::min(ahead, n); ++i) prefetch(&intake_[taken_slots_[i]]);
   for (std::size_t i = 0; i < n; ++i) {
-    if (i + ahead < n) {
-      prefetch(&batch_[i + ahead]);
-      prefetch(recs_.upcoming(ahead));
-    }
-    std::uint32_t r = recs_.acquire();
-    if (links_.size() < recs_.capacity()) links_.resize(recs_.capacity(), no_index);
-    // Swap, not move: both sides keep string capacity for their next use.
-    std::swap(recs_[r], batch_[i]);
-    user_record& u = recs_[r];
+    if (i + ahead < n) prefetch(&intake_[taken_slots_[i + ahead]]);
+    std::uint32_t r = taken_slots_[i];
+    if (r >= links_.size()) links_.resize(std::max<std::size_t>(r + 1, links_.size() * 2), no_index);
+    user_record& u = intake_[r];
     u.taken = ++taken_;
     u.krec = no_index;
     if (u.stamp == 0) {
@@ -188,7 +189,7 @@ void core_pipeline::drain() {
 }
 
 void core_pipeline::route(std::uint32_t r, clock::time_point now) {
-  user_record& u = recs_[r];
+  user_record& u = intake_[r];
   if (now >= u.deadline) return fail_user(r, put_error(errc::ttl_expired, "record expired after RecordTtl (" +
                                                                             std::to_string(config_.record_ttl.count()) +
                                                                             " ms) before it could be sent"));
@@ -253,7 +254,7 @@ std::uint32_t core_pipeline::open_krec(stream_state& st, std::uint32_t shard, bo
 
 void core_pipeline::append_user(std::uint32_t k, std::uint32_t r) {
   kinesis_rec& kr = krecs_[k];
-  user_record& u = recs_[r];
+  user_record& u = intake_[r];
   if (kr.count == 0) {
     // The KPL's choice: the first user record's keys route the whole
     // aggregate, so it lands on that record's (predicted) shard.
@@ -272,7 +273,7 @@ void core_pipeline::append_user(std::uint32_t k, std::uint32_t r) {
 
 void core_pipeline::place(stream_state& st, std::uint32_t s, std::uint32_t r, clock::time_point now) {
   (void)now;
-  user_record& u = recs_[r];
+  user_record& u = intake_[r];
   shard_state& sh = *st.shards[s];
   codecs::uint128 key = key_of(u);
   bool ordered = config_.preserve_key_order;
@@ -289,7 +290,7 @@ void core_pipeline::place(stream_state& st, std::uint32_t s, std::uint32_t r, cl
     if (ordered) tracker_.bind(key, k);
     append_user(k, r);
     kinesis_rec& kr = krecs_[k];
-    kr.blob.swap(recs_[r].data);
+    kr.blob.swap(intake_[r].data);
     sh.open = k;
     seal(st, s);
   };

@@ -133,8 +133,9 @@ private:
   std::unique_ptr<engine::aws::kinesis_client> control_client_;  // ListShards with the engine's retries
   engine::retry_policy retry_;
 
-  std::vector<user_record> batch_;  // the intake's swapped-out buffer
-  slot_pool<user_record> recs_;
+  std::vector<std::uint32_t> taken_slots_;     ///< the user records the last drain took over
+  std::vector<std::uint32_t> finished_slots_;  ///< answered user records, given back at the next drain
+  std::size_t held_ = 0;                       ///< user records taken over and not yet answered
   std::vector<std::uint32_t> links_;
   slot_pool<kinesis_rec> krecs_;
   ordering_tracker tracker_{links_};

@@ -194,9 +194,9 @@ void core_pipeline::misplaced(stream_state& st, std::uint32_t k, clock::time_poi
   // Free the keys first so the records can be routed again; their held
   // successors go to refeed_, which runs after these records are routed.
   for (std::uint32_t r = first; r != no_index; r = links_[r]) {
-    recs_[r].krec = no_index;
+    intake_[r].krec = no_index;
     if (config_.preserve_key_order)
-      tracker_.release(key_of(recs_[r]), k, [this](std::uint32_t held) { refeed_.push_back(held); });
+      tracker_.release(key_of(intake_[r]), k, [this](std::uint32_t held) { refeed_.push_back(held); });
   }
   krecs_.release(k);
   if (kr.map_version < st.map_version) {
@@ -232,12 +232,12 @@ void core_pipeline::complete_krec(std::uint32_t k, std::string_view shard_id, st
   outcome->attempts = kr.attempts;
   chain_.clear();
   for (std::uint32_t r = kr.first; r != no_index; r = links_[r]) chain_.push_back(r);
-  record_prefetcher ahead(recs_, chain_);
+  record_prefetcher ahead(intake_, chain_);
   std::uint64_t sub = 0;
   for (std::size_t i = 0; i < chain_.size(); ++i) {
     ahead.at(i);
     std::uint32_t r = chain_[i];
-    user_record& u = recs_[r];
+    user_record& u = intake_[r];
     codecs::uint128 key = key_of(u);
     outcome->sub_sequence = kr.aggregated ? sub : 0;
     metrics_.user_records_put.add();
@@ -254,7 +254,7 @@ void core_pipeline::fail_krec(std::uint32_t k, put_error const& error) {
   bool ordered = config_.preserve_key_order;
   for (std::uint32_t r = kr.first; r != no_index;) {
     std::uint32_t next = links_[r];
-    codecs::uint128 key = key_of(recs_[r]);
+    codecs::uint128 key = key_of(intake_[r]);
     fail_user(r, error);
     // Later records of the key go on: this one is reported, not lost.
     if (ordered) tracker_.release(key, k, [this](std::uint32_t held) { refeed_.push_back(held); });
@@ -264,7 +264,7 @@ void core_pipeline::fail_krec(std::uint32_t k, put_error const& error) {
 }
 
 void core_pipeline::finish_user(std::uint32_t r, put_outcome const& outcome) {
-  user_record& u = recs_[r];
+  user_record& u = intake_[r];
   if (u.ticket.valid()) {
     if (outcome) shared_.checkpoints.acknowledge(u.ticket);
     else shared_.checkpoints.fail(u.ticket);
@@ -283,7 +283,8 @@ void core_pipeline::finish_user(std::uint32_t r, put_outcome const& outcome) {
   u.done.complete(outcome);
   // A slot that once held a huge record should not pin that memory.
   if (u.data.capacity() > 64 * 1024) std::string().swap(u.data);
-  recs_.release(r);
+  finished_slots_.push_back(r);
+  --held_;
 }
 
 void core_pipeline::fail_user(std::uint32_t r, put_error const& error) {
@@ -300,7 +301,7 @@ void core_pipeline::refeed_released(clock::time_point now) {
     // A held record waited for its key's earlier one to be answered: it
     // is cold by now, like the records that answer released, and so is
     // its data, which aggregation copies.
-    record_prefetcher ahead(recs_, refeed_work_);
+    record_prefetcher ahead(intake_, refeed_work_);
     for (std::size_t i = 0; i < refeed_work_.size(); ++i) {
       ahead.at(i);
       route(refeed_work_[i], now);
@@ -432,7 +433,7 @@ void core_pipeline::expire_pending(stream_state& st, clock::time_point now) {
   st.pending_head = st.pending_tail = no_index;
   while (p != no_index) {
     std::uint32_t next = links_[p];
-    if (now >= recs_[p].deadline) {
+    if (now >= intake_[p].deadline) {
       fail_user(p, {errc::ttl_expired, "record expired after RecordTtl (" + std::to_string(config_.record_ttl.count()) +
                                            " ms) while the shard map of \"" + st.name + "\" could not be read" +
                                            (st.last_map_error.empty() ? "" : ": " + st.last_map_error)});

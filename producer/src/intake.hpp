@@ -1,47 +1,91 @@
 #pragma once
 // The one hand-off point between application threads and a core (the role
-// of librdkafka's rktp_msgq). A put fills a slot of the core's current
-// buffer under a short mutex; the core swaps the whole buffer out and works
-// on it alone. The slots' strings keep their capacity on both sides of the
-// swap, so steady-state hand-off allocates nothing; the core is woken by
-// one post per batch, not one per record.
+// of librdkafka's rktp_msgq). A put takes a free slot of the core's record
+// arena, fills it and queues its index, under a short mutex; the core takes
+// the queued indices in one swap and works on the slots alone from then on.
+// The record is written once, where it will live until it is answered: no
+// copy on the way in, and a slot's strings keep their capacity for the next
+// record, so steady-state hand-off allocates nothing. The core is woken by
+// one post per batch, not one per record, and hands the slots it finished
+// back in the same swap.
 #include "records.hpp"
 
+#include <array>
+#include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <vector>
 
 namespace kinesys::producer::detail {
 
-/// @locality any thread (push), owning core (take)
+/// User record slots at stable addresses, named by 32-bit indices. Slots
+/// are added in chunks by application threads (under the intake's mutex)
+/// while the core reads others; an existing chunk never moves, and the core
+/// only reads slots whose index reached it through that mutex.
+class record_arena {
+public:
+  static constexpr std::uint32_t chunk_slots = 4096;
+  static constexpr std::uint32_t max_chunks = 4096;  // 16 M records
+
+  user_record& operator[](std::uint32_t i) noexcept { return chunks_[i / chunk_slots][i % chunk_slots]; }
+
+  /// A new slot's index. @locality under the intake's mutex
+  std::uint32_t grow() {
+    std::uint32_t i = size_++;
+    if (i % chunk_slots == 0) {
+      if (i / chunk_slots >= max_chunks) throw std::length_error("kinesys producer: more than 16 M records held by one core");
+      chunks_[i / chunk_slots] = std::make_unique<user_record[]>(chunk_slots);
+    }
+    return i;
+  }
+
+private:
+  std::array<std::unique_ptr<user_record[]>, max_chunks> chunks_;
+  std::uint32_t size_ = 0;
+};
+
+/// @locality any thread (push), owning core (take, records)
 class intake {
 public:
-  /// Fills the next slot with `fill(user_record&)`. Returns true when the
-  /// core must be woken (the buffer was empty and nobody has woken it yet).
+  /// Fills a free slot with `fill(user_record&)` and queues it. Returns true
+  /// when the core must be woken (nothing was queued and nobody has woken
+  /// it yet).
   template <class Fill>
   bool push(Fill&& fill) {
     std::lock_guard lock(mutex_);
-    if (count_ == records_.size()) records_.emplace_back();
-    fill(records_[count_++]);
+    std::uint32_t i;
+    if (free_.empty()) {
+      i = arena_.grow();
+    } else {
+      i = free_.back();
+      free_.pop_back();
+    }
+    fill(arena_[i]);
+    queued_.push_back(i);
     if (wake_pending_) return false;
     wake_pending_ = true;
     return true;
   }
 
-  /// Swaps the filled slots into `out` (whose own slots come back for
-  /// reuse) and returns how many there are.
-  std::size_t take(std::vector<user_record>& out) {
+  /// Swaps the queued slot indices into `taken` (cleared first) and takes
+  /// back the slots in `finished` (left empty) for reuse.
+  void take(std::vector<std::uint32_t>& taken, std::vector<std::uint32_t>& finished) {
+    taken.clear();
     std::lock_guard lock(mutex_);
-    std::size_t n = count_;
-    out.swap(records_);
-    count_ = 0;
+    taken.swap(queued_);
+    free_.insert(free_.end(), finished.begin(), finished.end());
+    finished.clear();
     wake_pending_ = false;
-    return n;
   }
+
+  /// A slot the core was handed. @locality owning core
+  user_record& operator[](std::uint32_t i) noexcept { return arena_[i]; }
 
 private:
   std::mutex mutex_;
-  std::vector<user_record> records_;
-  std::size_t count_ = 0;
+  record_arena arena_;
+  std::vector<std::uint32_t> queued_;
+  std::vector<std::uint32_t> free_;
   bool wake_pending_ = false;
 };
 

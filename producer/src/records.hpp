@@ -164,11 +164,6 @@ public:
     return static_cast<std::uint32_t>(slots_.size() - 1);
   }
   void release(std::uint32_t i) { free_.push_back(i); }
-  /// The slot the `ahead`-th next acquire() will return, if it is a free
-  /// one, so a loop can prefetch it.
-  T* upcoming(std::size_t ahead) noexcept {
-    return ahead < free_.size() ? &slots_[free_[free_.size() - 1 - ahead]] : nullptr;
-  }
   T& operator[](std::uint32_t i) noexcept { return slots_[i]; }
   std::size_t capacity() const noexcept { return slots_.size(); }
   std::size_t in_use() const noexcept { return slots_.size() - free_.size(); }

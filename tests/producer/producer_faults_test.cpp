@@ -207,7 +207,9 @@ TEST(producer_faults, records_waiting_for_an_unreadable_shard_map_expire_naming_
   client.create("no-map", 1);
   f.server.set_faults(faults);
   auto c = config_for(f);
-  c.record_ttl = std::chrono::milliseconds(300);
+  // Long enough for the first ListShards answer to arrive under a loaded
+  // sanitizer run: the error can only be named once one has failed.
+  c.record_ttl = std::chrono::seconds(2);
   producer p(c, kinesys::test::local_environment());
   auto r = p.put_future("no-map", "k", "v").get();
   ASSERT_FALSE(r);
