@@ -168,6 +168,27 @@ void aggregator::finish_into(std::string& out) const
   out.append(reinterpret_cast<char const*>(digest.data()), digest.size());
 }
 
+void aggregator::finish_into_without_digest(std::string& out) const
+{
+  out.reserve(out.size() + size());
+  out.append(buffer_, 0, records_end_);
+  append_tables(out);
+}
+
+void aggregator::append_digests(std::span<std::string* const> records)
+{
+  constexpr std::size_t chunk = 16;
+  std::string_view protobufs[chunk];
+  md5_digest digests[chunk];
+  for (std::size_t first = 0; first < records.size(); first += chunk) {
+    std::size_t n = std::min(chunk, records.size() - first);
+    for (std::size_t i = 0; i < n; ++i) protobufs[i] = std::string_view(*records[first + i]).substr(kpl_magic.size());
+    detail::md5_many(std::span<std::string_view const>(protobufs, n), digests);
+    for (std::size_t i = 0; i < n; ++i)
+      records[first + i]->append(reinterpret_cast<char const*>(digests[i].data()), digests[i].size());
+  }
+}
+
 std::string_view aggregator::finish()
 {
   aggregator* self = this;

@@ -236,6 +236,7 @@ std::uint32_t core_pipeline::open_krec(stream_state& st, std::uint32_t shard, bo
   kr.shard = shard;
   kr.map_version = st.map_version;
   kr.aggregated = aggregated;
+  kr.digest_pending = false;
   kr.blob.clear();
   kr.partition_key.clear();
   kr.explicit_hash_key.clear();
@@ -349,7 +350,13 @@ void core_pipeline::seal(stream_state& st, std::uint32_t s) {
       return;
     }
     kr.blob.clear();
-    sh.aggregator->finish_into(kr.blob);
+    if (config_.compression == compression_codec::zstd) {
+      // Compression needs the finished record.
+      sh.aggregator->finish_into(kr.blob);
+    } else {
+      sh.aggregator->finish_into_without_digest(kr.blob);
+      kr.digest_pending = true;
+    }
     sh.aggregator->reset();
   }
   if (config_.compression == compression_codec::zstd) {
@@ -360,7 +367,7 @@ void core_pipeline::seal(stream_state& st, std::uint32_t s) {
         compressed_.size() < kr.blob.size())
       kr.blob.swap(compressed_);
   }
-  kr.bytes = kr.blob.size() + kr.partition_key.size();
+  kr.bytes = kr.blob.size() + (kr.digest_pending ? codecs::kpl_digest_size : 0) + kr.partition_key.size();
   enqueue(sh, k, false);
 }
 

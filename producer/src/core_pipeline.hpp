@@ -152,6 +152,7 @@ private:
   std::string own_origin_;  ///< "<ProducerId>[.<core>]"
 
   std::string compressed_;
+  std::vector<std::string*> digest_batch_;  ///< aggregates of the request being built still without their MD5
   std::size_t aggregate_limit_;
   bool closing_ = false;
   /// A flush is under way: records released from a key's hold and retries

@@ -61,6 +61,15 @@ bool core_pipeline::send(stream_state& st) {
 asio::awaitable<void> core_pipeline::send_request(std::uint32_t sid, std::unique_ptr<request_slot> slot) {
   stream_state& st = *streams_[sid];
   auto started = clock::now();
+  // Digests first: appending one may move a blob the entries point into.
+  digest_batch_.clear();
+  for (std::uint32_t k : slot->krecs) {
+    kinesis_rec& kr = krecs_[k];
+    if (!kr.digest_pending) continue;
+    kr.digest_pending = false;
+    digest_batch_.push_back(&kr.blob);
+  }
+  codecs::aggregator::append_digests(digest_batch_);
   slot->entries.clear();
   for (std::uint32_t k : slot->krecs) {
     kinesis_rec& kr = krecs_[k];

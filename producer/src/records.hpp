@@ -94,6 +94,9 @@ struct kinesis_rec {
   std::uint32_t shard = 0;  ///< index into the stream's shard states
   std::uint64_t map_version = 0;  ///< the shard map its shard was predicted with
   bool aggregated = false;
+  /// An aggregate whose MD5 trailer is still to be appended: digests are
+  /// computed when a request is built, several side by side.
+  bool digest_pending = false;
   std::string blob;  ///< the record's data as sent
   std::string partition_key;
   std::string explicit_hash_key;

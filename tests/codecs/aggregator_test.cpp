@@ -234,6 +234,32 @@ TEST(aggregator, finishing_many_at_once_gives_the_same_records_as_one_by_one)
   EXPECT_TRUE(aggs[3].finished_record().empty());
 }
 
+TEST(aggregator, digests_appended_later_and_together_give_the_finished_records)
+{
+  std::vector<codecs::aggregator> aggs(19);
+  std::vector<std::string> later(aggs.size()), whole(aggs.size());
+  std::string data(200, 'z');
+  for (std::size_t a = 0; a < aggs.size(); ++a) {
+    for (std::size_t i = 0; i < a * 29; ++i)
+      aggs[a].try_add({"k" + std::to_string(i % 7), "", std::string_view(data).substr(0, (i * 5 + a) % 200), {}});
+    later[a] = "leftover";  // overwritten by clear(), as the producer does
+    later[a].clear();
+    aggs[a].finish_into_without_digest(later[a]);
+    EXPECT_EQ(later[a].size() + codecs::kpl_digest_size, aggs[a].size()) << a;
+    aggs[a].finish_into(whole[a]);
+  }
+  // More than one chunk of side-by-side digests.
+  std::vector<std::string*> batch;
+  for (auto& s : later) batch.push_back(&s);
+  codecs::aggregator::append_digests(batch);
+  codecs::deaggregator d;
+  for (std::size_t a = 0; a < aggs.size(); ++a) {
+    ASSERT_EQ(later[a], whole[a]) << a;
+    ASSERT_TRUE(*d.decode(later[a]));
+    EXPECT_EQ(d.records().size(), a * 29);
+  }
+}
+
 TEST(aggregator, reset_starts_over_and_produces_identical_output)
 {
   codecs::aggregator agg;

@@ -39,8 +39,10 @@
 namespace kinesys::codecs {
 
 inline constexpr std::array<std::uint8_t, 4> kpl_magic{0xF3, 0x89, 0x9A, 0xC2};
+/// The MD5 trailer of an aggregated record.
+inline constexpr std::size_t kpl_digest_size = 16;
 /// Bytes an aggregated record adds around its protobuf: magic and MD5.
-inline constexpr std::size_t kpl_overhead = 4 + 16;
+inline constexpr std::size_t kpl_overhead = 4 + kpl_digest_size;
 
 /// MD5 of `data` (RFC 1321).
 /// @locality any thread
@@ -99,6 +101,13 @@ public:
   std::string_view finish();
   /// Appends the aggregated record to `out`.
   void finish_into(std::string& out) const;
+  /// finish_into() without the trailing MD5 (kpl_digest_size bytes short):
+  /// a caller that finishes many records gives them their digests together
+  /// with append_digests(), which hashes them side by side.
+  void finish_into_without_digest(std::string& out) const;
+  /// Appends the MD5 trailer to each record finished with
+  /// finish_into_without_digest() (each string holds exactly one record).
+  static void append_digests(std::span<std::string* const> records);
   /// finish() for several aggregators at once, several times faster than
   /// one by one: the MD5s run side by side (see detail::md5_many). Read
   /// each result with finished_record().
