@@ -240,7 +240,7 @@ std::uint32_t core_pipeline::open_krec(stream_state& st, std::uint32_t shard, bo
   kr.blob.clear();
   kr.partition_key.clear();
   kr.explicit_hash_key.clear();
-  kr.first = kr.last = no_index;
+  kr.users.clear();
   kr.count = 0;
   kr.bytes = 0;
   kr.flush_at = clock::time_point::max();
@@ -264,9 +264,7 @@ void core_pipeline::append_user(std::uint32_t k, std::uint32_t r) {
     kr.flush_at = u.arrival + config_.record_max_buffered_time;
   }
   links_[r] = no_index;
-  if (kr.last == no_index) kr.first = r;
-  else links_[kr.last] = r;
-  kr.last = r;
+  kr.users.push_back(r);
   ++kr.count;
   kr.deadline = std::min(kr.deadline, u.deadline);
   u.krec = k;

@@ -143,7 +143,6 @@ private:
   std::vector<std::unique_ptr<request_slot>> free_slots_;
   std::vector<std::uint32_t> refeed_;
   std::vector<std::uint32_t> refeed_work_;
-  std::vector<std::uint32_t> chain_;  ///< the user records of the Kinesis record being completed
   std::size_t requests_in_flight_ = 0;
   std::size_t max_requests_;
   clock::duration tick_;

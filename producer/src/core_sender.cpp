@@ -199,31 +199,29 @@ void core_pipeline::retry_krec(std::uint32_t k, engine::failure_class c, std::st
 void core_pipeline::misplaced(stream_state& st, std::uint32_t k, clock::time_point now) {
   kinesis_rec& kr = krecs_[k];
   metrics_.error("WrongShard");
-  std::uint32_t first = kr.first;
+  // Routing them again may reuse this Kinesis record's slot.
+  std::vector<std::uint32_t> users = kr.users;
+  auto const map_version = kr.map_version;
   // Free the keys first so the records can be routed again; their held
   // successors go to refeed_, which runs after these records are routed.
-  for (std::uint32_t r = first; r != no_index; r = links_[r]) {
+  for (std::uint32_t r : users) {
     intake_[r].krec = no_index;
     if (config_.preserve_key_order)
       tracker_.release(key_of(intake_[r]), k, [this](std::uint32_t held) { refeed_.push_back(held); });
   }
   krecs_.release(k);
-  if (kr.map_version < st.map_version) {
+  if (map_version < st.map_version) {
     // A fresher map is already here: route again at once, in order.
-    for (std::uint32_t r = first; r != no_index;) {
-      std::uint32_t next = links_[r];
-      route(r, now);
-      r = next;
-    }
+    for (std::uint32_t r : users) route(r, now);
     return;
   }
+  if (users.empty()) return;
   // Park them ahead of everything parked (they are older than any parked
   // record of their keys) until the map is read again.
-  std::uint32_t last = first;
-  while (links_[last] != no_index) last = links_[last];
-  links_[last] = st.pending_head;
-  st.pending_head = first;
-  if (st.pending_tail == no_index) st.pending_tail = last;
+  for (std::size_t i = 0; i + 1 < users.size(); ++i) links_[users[i]] = users[i + 1];
+  links_[users.back()] = st.pending_head;
+  st.pending_head = users.front();
+  if (st.pending_tail == no_index) st.pending_tail = users.back();
   st.status = stream_status::loading;
   st.refresh.request();
   if (st.refresh.start(now)) asio::co_spawn(io_, load_map(st.id), report_coroutine_failure);
@@ -239,13 +237,11 @@ void core_pipeline::complete_krec(std::uint32_t k, std::string_view shard_id, st
   outcome->shard_id.assign(shard_id);
   outcome->sequence_number.assign(sequence_number);
   outcome->attempts = kr.attempts;
-  chain_.clear();
-  for (std::uint32_t r = kr.first; r != no_index; r = links_[r]) chain_.push_back(r);
-  record_prefetcher ahead(intake_, chain_);
+  record_prefetcher ahead(intake_, kr.users);
   std::uint64_t sub = 0;
-  for (std::size_t i = 0; i < chain_.size(); ++i) {
+  for (std::size_t i = 0; i < kr.users.size(); ++i) {
     ahead.at(i);
-    std::uint32_t r = chain_[i];
+    std::uint32_t r = kr.users[i];
     user_record& u = intake_[r];
     codecs::uint128 key = key_of(u);
     outcome->sub_sequence = kr.aggregated ? sub : 0;
@@ -261,13 +257,11 @@ void core_pipeline::complete_krec(std::uint32_t k, std::string_view shard_id, st
 void core_pipeline::fail_krec(std::uint32_t k, put_error const& error) {
   kinesis_rec& kr = krecs_[k];
   bool ordered = config_.preserve_key_order;
-  for (std::uint32_t r = kr.first; r != no_index;) {
-    std::uint32_t next = links_[r];
+  for (std::uint32_t r : kr.users) {
     codecs::uint128 key = key_of(intake_[r]);
     fail_user(r, error);
     // Later records of the key go on: this one is reported, not lost.
     if (ordered) tracker_.release(key, k, [this](std::uint32_t held) { refeed_.push_back(held); });
-    r = next;
   }
   krecs_.release(k);
 }

@@ -100,8 +100,9 @@ struct kinesis_rec {
   std::string blob;  ///< the record's data as sent
   std::string partition_key;
   std::string explicit_hash_key;
-  std::uint32_t first = no_index;  ///< user records, chained through the link array
-  std::uint32_t last = no_index;
+  /// Its user records in order. An array, not a chain through the link
+  /// array: walking a chain of cold records is one miss after another.
+  std::vector<std::uint32_t> users;
   std::uint32_t count = 0;
   std::size_t bytes = 0;           ///< blob + partition key: what the limits count
   clock::time_point flush_at = clock::time_point::max();  ///< first user record's arrival + RecordMaxBufferedTime
