@@ -10,7 +10,11 @@
 // back in the same swap.
 #include "records.hpp"
 
+#include <sys/mman.h>
+
 #include <array>
+#include <cstdlib>
+#include <new>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -27,20 +31,46 @@ public:
   static constexpr std::uint32_t chunk_slots = 4096;
   static constexpr std::uint32_t max_chunks = 4096;  // 16 M records
 
+  record_arena() = default;
+  record_arena(record_arena const&) = delete;
+  record_arena& operator=(record_arena const&) = delete;
+  ~record_arena() {
+    for (std::uint32_t c = 0; c * chunk_slots < size_; ++c) {
+      std::destroy_n(chunks_[c], chunk_slots);
+      std::free(chunks_[c]);
+    }
+  }
+
   user_record& operator[](std::uint32_t i) noexcept { return chunks_[i / chunk_slots][i % chunk_slots]; }
 
   /// A new slot's index. @locality under the intake's mutex
   std::uint32_t grow() {
-    std::uint32_t i = size_++;
+    std::uint32_t i = size_;
     if (i % chunk_slots == 0) {
       if (i / chunk_slots >= max_chunks) throw std::length_error("kinesys producer: more than 16 M records held by one core");
-      chunks_[i / chunk_slots] = std::make_unique<user_record[]>(chunk_slots);
+      chunks_[i / chunk_slots] = new_chunk();
     }
+    ++size_;
     return i;
   }
 
 private:
-  std::array<std::unique_ptr<user_record[]>, max_chunks> chunks_;
+  static constexpr std::size_t huge_page = 2 << 20;
+  static constexpr std::size_t chunk_bytes =
+      (chunk_slots * sizeof(user_record) + huge_page - 1) / huge_page * huge_page;
+
+  // Records are reached in no particular order, and a 4 KiB page per record
+  // touched is a TLB miss per record: chunks are asked to be huge pages.
+  static user_record* new_chunk() {
+    void* p = std::aligned_alloc(huge_page, chunk_bytes);
+    if (!p) throw std::bad_alloc();
+    ::madvise(p, chunk_bytes, MADV_HUGEPAGE);  // advice only: without it the chunk still works
+    auto* slots = static_cast<user_record*>(p);
+    std::uninitialized_value_construct_n(slots, chunk_slots);
+    return slots;
+  }
+
+  std::array<user_record*, max_chunks> chunks_{};
   std::uint32_t size_ = 0;
 };
 
