@@ -195,6 +195,18 @@ void core_pipeline::route(std::uint32_t r, clock::time_point now) {
                                                                             " ms) before it could be sent"));
   stream_state& st = stream(u.stream, now);
   auto park = [&] {
+    // A key with a Kinesis record unanswered, or records held behind one,
+    // waits behind them, not in the parked list: when that Kinesis record
+    // is answered, or misplaced and sent again, its records and the held
+    // ones are routed (or parked) first, and a record parked now would
+    // overtake them.
+    if (config_.preserve_key_order) {
+      if (auto key = key_of(u); tracker_.busy(key)) {
+        tracker_.hold(key, r);
+        metrics_.held.add();
+        return;
+      }
+    }
     links_[r] = no_index;
     if (st.pending_tail == no_index) st.pending_head = r;
     else links_[st.pending_tail] = r;
