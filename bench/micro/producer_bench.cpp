@@ -12,6 +12,8 @@
 // with RecordMaxBufferedTime at the KPL's 100 ms, while the application puts
 // at half the rate this producer reaches flat out (measured first, in the
 // same run). Figures: docs/performance.md.
+#include "measure.hpp"
+
 #include <kinesys/local.hpp>
 #include <kinesys/producer.hpp>
 #include <kinesys/detail/engine/aws/kinesis_client.hpp>
@@ -22,17 +24,11 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <memory>
 #include <set>
-#include <sstream>
 #include <thread>
 #include <string>
 #include <vector>
@@ -96,40 +92,14 @@ engine::aws::environment bench_environment() {
                                              {"AWS_REGION", "us-east-1"}});
 }
 
-std::set<int> thread_ids() {
-  std::set<int> ids;
-  std::error_code ec;
-  for (auto const& e : std::filesystem::directory_iterator("/proc/self/task", ec))
-    ids.insert(std::stoi(e.path().filename().string()));
-  return ids;
-}
-
-/// CPU seconds (user + system) the threads started since `before` used:
-/// the producer's core, which the floor is stated for.
-double cpu_seconds_of_threads_since(std::set<int> const& before) {
-  double total = 0;
-  for (int tid : thread_ids()) {
-    if (before.contains(tid)) continue;
-    std::ifstream in("/proc/self/task/" + std::to_string(tid) + "/stat");
-    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    auto close = stat.rfind(')');
-    if (close == std::string::npos) continue;
-    std::istringstream fields(stat.substr(close + 2));
-    std::string f;
-    long ticks = 0;
-    for (int i = 3; i <= 15 && fields >> f; ++i)
-      if (i == 14 || i == 15) ticks += std::stol(f);
-    total += static_cast<double>(ticks) / static_cast<double>(::sysconf(_SC_CLK_TCK));
-  }
-  return total;
-}
-
 void put(benchmark::State& state) {
   auto size = static_cast<std::size_t>(state.range(0));
   auto c = bench_config(std::chrono::milliseconds(50));
   c.aggregation_enabled = state.range(1) != 0;
   c.compression = state.range(2) != 0 ? producer::compression_codec::zstd : producer::compression_codec::none;
-  auto const threads_before = thread_ids();
+  // The threads started from here on are the producer's: its core, whose
+  // CPU time the floor is stated for.
+  auto const threads_before = bench::thread_ids();
   producer::producer p(c, bench_environment());
 
   std::vector<std::string> keys;
@@ -146,12 +116,12 @@ void put(benchmark::State& state) {
 
   std::uint64_t per_iteration = size >= 1024 ? 100000 : 300000;
   std::uint64_t n = 0;
-  double const core_cpu_before = cpu_seconds_of_threads_since(threads_before);
+  double const core_cpu_before = bench::cpu_seconds_since(threads_before);
   for (auto _ : state) {
     for (std::uint64_t i = 0; i < per_iteration; ++i, ++n) p.put_async("bench", keys[n % key_count], data, done);
     p.flush_sync();
   }
-  double const core_cpu = cpu_seconds_of_threads_since(threads_before) - core_cpu_before;
+  double const core_cpu = bench::cpu_seconds_since(threads_before) - core_cpu_before;
   auto const records = static_cast<double>(state.iterations() * per_iteration);
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * per_iteration));
   // Per second of the producer core's CPU: the rate one fully busy core

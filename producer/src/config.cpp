@@ -63,7 +63,7 @@ std::array<key_info, 32> const keys{{
     {"Compression", "compression", compression_key{}},
     {"CompressionLevel", "compression_level", int_key{&pc::compression_level, 1, 19}},
     {"PreserveKeyOrder", "preserve_key_order", bool_key{&pc::preserve_key_order}},
-    {"MaxOutstandingRecords", "max_outstanding_records", uint_key{&pc::max_outstanding_records, 1, 1ULL << 40}},
+    {"MaxOutstandingRecords", "max_outstanding_records", uint_key{&pc::max_outstanding_records, 1, max_outstanding_records_limit}},
     // Room for at least one largest record (1 MiB of data + 1 KiB of key).
     {"MaxOutstandingBytes", "max_outstanding_bytes", uint_key{&pc::max_outstanding_bytes, 1049600, u64_max}},
     {"BackpressureMode", "backpressure_mode", backpressure_key{}},

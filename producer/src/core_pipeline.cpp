@@ -202,8 +202,7 @@ void core_pipeline::route(std::uint32_t r, clock::time_point now) {
     // overtake them.
     if (config_.preserve_key_order) {
       if (auto key = key_of(u); tracker_.busy(key)) {
-        tracker_.hold(key, r);
-        metrics_.held.add();
+        hold(key, r);
         return;
       }
     }
@@ -225,6 +224,11 @@ void core_pipeline::route(std::uint32_t r, clock::time_point now) {
   case stream_status::ready: break;
   }
   place(st, shard_for(st, u.hash_key), r, now);
+}
+
+void core_pipeline::hold(codecs::uint128 key, std::uint32_t r) {
+  tracker_.hold(key, r);
+  metrics_.held.add();
 }
 
 std::uint32_t core_pipeline::shard_for(stream_state& st, codecs::uint128 hash_key) {
@@ -289,8 +293,7 @@ void core_pipeline::place(stream_state& st, std::uint32_t s, std::uint32_t r, cl
   codecs::uint128 key = key_of(u);
   bool ordered = config_.preserve_key_order;
   if (ordered && !tracker_.can_join(key, sh.open)) {
-    tracker_.hold(key, r);
-    metrics_.held.add();
+    hold(key, r);
     return;
   }
 
@@ -328,8 +331,7 @@ void core_pipeline::place(stream_state& st, std::uint32_t s, std::uint32_t r, cl
     if (!sh.aggregator->empty()) {
       seal(st, s);
       if (ordered && !tracker_.can_join(key, no_index)) {
-        tracker_.hold(key, r);
-        metrics_.held.add();
+        hold(key, r);
         return;
       }
       sh.open = open_krec(st, s, true);

@@ -81,6 +81,8 @@ private:
 
   stream_state& stream(std::uint32_t id, clock::time_point now);
   void route(std::uint32_t rec, clock::time_point now);
+  /// Holds user record `rec` behind the earlier records of its key.
+  void hold(codecs::uint128 key, std::uint32_t rec);
   void place(stream_state& st, std::uint32_t shard, std::uint32_t rec, clock::time_point now);
   std::uint32_t shard_for(stream_state& st, codecs::uint128 hash_key);
   std::uint32_t open_krec(stream_state& st, std::uint32_t shard, bool aggregated);

@@ -10,6 +10,8 @@
 // back in the same swap.
 #include "records.hpp"
 
+#include <kinesys/detail/producer/config.hpp>
+
 #include <sys/mman.h>
 
 #include <array>
@@ -30,6 +32,8 @@ class record_arena {
 public:
   static constexpr std::uint32_t chunk_slots = 4096;
   static constexpr std::uint32_t max_chunks = 4096;  // 16 M records
+  static_assert(std::uint64_t{chunk_slots} * max_chunks >= 2 * max_outstanding_records_limit,
+                "the arena must hold twice MaxOutstandingRecords: answered slots return with the next hand-off");
 
   record_arena() = default;
   record_arena(record_arena const&) = delete;
@@ -47,6 +51,7 @@ public:
   std::uint32_t grow() {
     std::uint32_t i = size_;
     if (i % chunk_slots == 0) {
+      // Unreachable within MaxOutstandingRecords (static_assert above).
       if (i / chunk_slots >= max_chunks) throw std::length_error("kinesys producer: more than 16 M records held by one core");
       chunks_[i / chunk_slots] = new_chunk();
     }

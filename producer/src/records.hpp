@@ -119,7 +119,6 @@ struct kinesis_rec {
 /// waiting for memory one record at a time would dominate the core's work.
 template <class T>
 inline void prefetch(T const* p) noexcept {
-  if (!p) return;
   auto const* bytes = reinterpret_cast<char const*>(p);
   for (std::size_t line = 0; line < sizeof(T); line += 64) __builtin_prefetch(bytes + line);
 }

@@ -76,6 +76,21 @@ TEST(producer_config, out_of_range_value_names_the_key_and_the_range) {
   EXPECT_NE(r.error().reason.find("ms"), std::string::npos);
 }
 
+// A core's record arena holds up to twice the limit: a larger one must be
+// refused up front, not fail a put later.
+TEST(producer_config, max_outstanding_records_beyond_what_a_core_can_hold_is_refused) {
+  producer_config c;
+  ASSERT_TRUE(c.set("MaxOutstandingRecords", std::to_string(max_outstanding_records_limit)));
+  auto r = c.set("MaxOutstandingRecords", std::to_string(max_outstanding_records_limit + 1));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().key, "MaxOutstandingRecords");
+  EXPECT_NE(r.error().reason.find("8388608"), std::string::npos) << r.error().reason;
+  c.max_outstanding_records = max_outstanding_records_limit + 1;  // set in code, caught by validate()
+  auto v = c.validate();
+  ASSERT_FALSE(v);
+  EXPECT_EQ(v.error().key, "MaxOutstandingRecords");
+}
+
 TEST(producer_config, malformed_values_are_errors_that_quote_the_value) {
   producer_config c;
   auto r = c.set("AggregationEnabled", "yes");

@@ -32,6 +32,12 @@ struct config_error {
 };
 [[noreturn]] void throw_exception_from_error(config_error const& e, boost::source_location const& loc);
 
+/// The largest MaxOutstandingRecords: a producer core keeps the records it
+/// holds in an arena of up to 16,777,216 slots, and between two hand-offs
+/// it can hold up to twice the limit (answered slots come back with the
+/// next batch of records).
+inline constexpr std::uint64_t max_outstanding_records_limit = 1ULL << 23;
+
 struct producer_config {
   // ---- aggregation and collection (KPL names and defaults) ----------------
   /// AggregationEnabled: pack many user records into one Kinesis record in
@@ -91,6 +97,7 @@ struct producer_config {
   bool preserve_key_order = true;
   /// MaxOutstandingRecords / MaxOutstandingBytes: records put but not yet
   /// completed; beyond either, put waits or fails (BackpressureMode).
+  /// At most max_outstanding_records_limit.
   std::uint64_t max_outstanding_records = 1000000;
   std::uint64_t max_outstanding_bytes = 256ULL * 1024 * 1024;
   /// BackpressureMode: "block" or "fail".
