@@ -266,6 +266,9 @@ std::uint32_t core_pipeline::open_krec(stream_state& st, std::uint32_t shard, bo
   kr.attempts = 0;
   kr.last_error.clear();
   kr.next = no_index;
+  kr.opened = ++opened_;
+  kr.blockers = 0;
+  kr.dependents.clear();
   return k;
 }
 
@@ -292,17 +295,30 @@ void core_pipeline::place(stream_state& st, std::uint32_t s, std::uint32_t r, cl
   shard_state& sh = *st.shards[s];
   codecs::uint128 key = key_of(u);
   bool ordered = config_.preserve_key_order;
-  if (ordered && !tracker_.can_join(key, sh.open)) {
-    hold(key, r);
-    return;
+  if (ordered) {
+    auto bound = tracker_.binding_of(key);
+    // Records of the key already wait to be routed, or its latest ones are
+    // in a Kinesis record of another shard (the map changed under it):
+    // this one waits to be routed after them.
+    if (bound.holding || (bound.krec != no_index && !may_follow(bound.krec, st.id, s))) {
+      hold(key, r);
+      return;
+    }
   }
+  auto join = [&](std::uint32_t k) {
+    if (ordered) {
+      auto bound = tracker_.binding_of(key);
+      if (bound.krec != no_index && bound.krec != k) wait_for(bound.krec, k);
+      tracker_.bind(key, k);
+    }
+    append_user(k, r);
+  };
 
   auto standalone = [&] {
     // Unaggregated: the user record is the Kinesis record. Its data moves
     // into the blob (capacity swapped back, not freed).
     std::uint32_t k = open_krec(st, s, false);
-    if (ordered) tracker_.bind(key, k);
-    append_user(k, r);
+    join(k);
     kinesis_rec& kr = krecs_[k];
     kr.blob.swap(intake_[r].data);
     sh.open = k;
@@ -330,10 +346,6 @@ void core_pipeline::place(stream_state& st, std::uint32_t s, std::uint32_t r, cl
   if (!sh.aggregator->try_add(view)) {
     if (!sh.aggregator->empty()) {
       seal(st, s);
-      if (ordered && !tracker_.can_join(key, no_index)) {
-        hold(key, r);
-        return;
-      }
       sh.open = open_krec(st, s, true);
     }
     if (!sh.aggregator->try_add(view)) {
@@ -344,9 +356,35 @@ void core_pipeline::place(stream_state& st, std::uint32_t s, std::uint32_t r, cl
       return standalone();
     }
   }
-  if (ordered) tracker_.bind(key, sh.open);
-  append_user(sh.open, r);
+  join(sh.open);
   if (sh.aggregator->count() >= config_.aggregation_max_count) seal(st, s);
+}
+
+bool core_pipeline::may_follow(std::uint32_t earlier, std::uint32_t stream, std::uint32_t shard) {
+  // Only within a shard: a shard's Kinesis records are sent in the order
+  // they were sealed, so a chain there never waits on something queued
+  // behind it, and a misplaced Kinesis record's followers are all found
+  // on its shard (misplaced()).
+  kinesis_rec& e = krecs_[earlier];
+  return e.stream == stream && e.shard == shard;
+}
+
+void core_pipeline::wait_for(std::uint32_t earlier, std::uint32_t later) {
+  kinesis_rec& e = krecs_[earlier];
+  kinesis_rec& l = krecs_[later];
+  // Records join one open Kinesis record at a time, so a repeat is always
+  // the last one added.
+  if (!e.dependents.empty() && e.dependents.back().krec == later && e.dependents.back().opened == l.opened) return;
+  e.dependents.push_back({later, l.opened});
+  ++l.blockers;
+}
+
+void core_pipeline::release_dependents(kinesis_rec& kr) {
+  for (auto d : kr.dependents) {
+    kinesis_rec& x = krecs_[d.krec];
+    if (x.opened == d.opened && x.blockers > 0) --x.blockers;
+  }
+  kr.dependents.clear();
 }
 
 void core_pipeline::seal(stream_state& st, std::uint32_t s) {
@@ -404,6 +442,10 @@ void core_pipeline::pump(stream_state& st, clock::time_point now, bool force) {
     while (sh.queue_head != no_index) {
       std::uint32_t k = sh.queue_head;
       kinesis_rec& kr = krecs_[k];
+      // Waiting for earlier records of its keys: the shard's queue waits
+      // with it (and its RecordTtl is judged once they are answered, so
+      // that what follows it cannot overtake them).
+      if (kr.blockers > 0) break;
       if (kr.not_before > now) break;
       auto pop = [&] {
         sh.queue_head = kr.next;

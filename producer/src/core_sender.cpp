@@ -195,21 +195,26 @@ void core_pipeline::retry_krec(std::uint32_t k, engine::failure_class c, std::st
 // shard's hash range (the KCL, kinesys) drops them. As the KPL does, the
 // user records are sent again, routed by a fresh map, ahead of their keys'
 // later records; those that were on the right shard come twice and are
-// dropped as duplicates by their stamp.
+// dropped as duplicates by their stamp. The Kinesis records made to wait
+// for this one hold later records of its keys: they are taken apart too,
+// and their records routed again behind its own.
 void core_pipeline::misplaced(stream_state& st, std::uint32_t k, clock::time_point now) {
-  kinesis_rec& kr = krecs_[k];
   metrics_.error("WrongShard");
-  // Routing them again may reuse this Kinesis record's slot.
-  std::vector<std::uint32_t> users = kr.users;
-  auto const map_version = kr.map_version;
+  auto const map_version = krecs_[k].map_version;
+  std::vector<std::uint32_t> users;
   // Free the keys first so the records can be routed again; their held
   // successors go to refeed_, which runs after these records are routed.
-  for (std::uint32_t r : users) {
-    intake_[r].krec = no_index;
-    if (config_.preserve_key_order)
-      tracker_.release(key_of(intake_[r]), k, [this](std::uint32_t held) { refeed_.push_back(held); });
+  for (std::uint32_t x : take_with_followers(k)) {
+    kinesis_rec& kr = krecs_[x];
+    for (std::uint32_t r : kr.users) {
+      intake_[r].krec = no_index;
+      if (config_.preserve_key_order)
+        tracker_.release(key_of(intake_[r]), x, [this](std::uint32_t held) { refeed_.push_back(held); });
+      users.push_back(r);
+    }
+    kr.dependents.clear();
+    krecs_.release(x);
   }
-  krecs_.release(k);
   if (map_version < st.map_version) {
     // A fresher map is already here: route again at once, in order.
     for (std::uint32_t r : users) route(r, now);
@@ -225,6 +230,45 @@ void core_pipeline::misplaced(stream_state& st, std::uint32_t k, clock::time_poi
   st.status = stream_status::loading;
   st.refresh.request();
   if (st.refresh.start(now)) asio::co_spawn(io_, load_map(st.id), report_coroutine_failure);
+}
+
+std::vector<std::uint32_t> core_pipeline::take_with_followers(std::uint32_t k) {
+  std::vector<std::uint32_t> taken{k};
+  for (std::size_t i = 0; i < taken.size(); ++i) {
+    for (auto d : krecs_[taken[i]].dependents) {
+      if (krecs_[d.krec].opened != d.opened || std::find(taken.begin(), taken.end(), d.krec) != taken.end()) continue;
+      taken.push_back(d.krec);
+    }
+  }
+  // Followers all wait, so none is in flight or collected: each is its
+  // shard's open Kinesis record or in its queue.
+  std::sort(taken.begin() + 1, taken.end(),
+            [&](std::uint32_t a, std::uint32_t b) { return krecs_[a].opened < krecs_[b].opened; });
+  for (std::size_t i = 1; i < taken.size(); ++i) {
+    kinesis_rec& kr = krecs_[taken[i]];
+    shard_state& sh = *streams_[kr.stream]->shards[kr.shard];
+    if (sh.open == taken[i]) {
+      sh.open = no_index;
+      if (sh.aggregator) sh.aggregator->reset();
+    } else {
+      dequeue(sh, taken[i]);
+    }
+  }
+  return taken;
+}
+
+void core_pipeline::dequeue(shard_state& sh, std::uint32_t k) {
+  std::uint32_t prev = no_index;
+  for (std::uint32_t i = sh.queue_head; i != no_index; prev = i, i = krecs_[i].next) {
+    if (i != k) continue;
+    std::uint32_t next = krecs_[i].next;
+    if (prev == no_index) sh.queue_head = next;
+    else krecs_[prev].next = next;
+    if (sh.queue_tail == k) sh.queue_tail = prev;
+    krecs_[k].next = no_index;
+    --sh.queued;
+    return;
+  }
 }
 
 void core_pipeline::complete_krec(std::uint32_t k, std::string_view shard_id, std::string_view sequence_number) {
@@ -251,6 +295,7 @@ void core_pipeline::complete_krec(std::uint32_t k, std::string_view shard_id, st
     if (ordered) tracker_.release(key, k, [this](std::uint32_t held) { refeed_.push_back(held); });
     ++sub;
   }
+  release_dependents(kr);
   krecs_.release(k);
 }
 
@@ -263,6 +308,7 @@ void core_pipeline::fail_krec(std::uint32_t k, put_error const& error) {
     // Later records of the key go on: this one is reported, not lost.
     if (ordered) tracker_.release(key, k, [this](std::uint32_t held) { refeed_.push_back(held); });
   }
+  release_dependents(kr);
   krecs_.release(k);
 }
 

@@ -112,6 +112,19 @@ struct kinesis_rec {
   unsigned attempts = 0;
   std::string last_error;          ///< why the previous attempt failed, for the final error
   std::uint32_t next = no_index;   ///< shard queue link
+  /// The core's count of Kinesis records opened when this one was: orders
+  /// the Kinesis records of a shard, and tells a slot's uses apart.
+  std::uint64_t opened = 0;
+  /// Earlier Kinesis records, still unanswered, that hold earlier records
+  /// of keys this one holds: it is not sent before they are answered.
+  std::uint32_t blockers = 0;
+  /// A Kinesis record waiting for this one, named with its `opened` (the
+  /// slot may have been reused by the time this one is answered).
+  struct dependent {
+    std::uint32_t krec;
+    std::uint64_t opened;
+  };
+  std::vector<dependent> dependents;
 };
 
 /// Asks for the cache lines of `*p` ahead of use: records go cold between
