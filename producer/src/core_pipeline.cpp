@@ -266,9 +266,7 @@ std::uint32_t core_pipeline::open_krec(stream_state& st, std::uint32_t shard, bo
   kr.attempts = 0;
   kr.last_error.clear();
   kr.next = no_index;
-  kr.opened = ++opened_;
-  kr.blockers = 0;
-  kr.dependents.clear();
+  chain_.opened(k);
   return k;
 }
 
@@ -295,12 +293,20 @@ void core_pipeline::place(stream_state& st, std::uint32_t s, std::uint32_t r, cl
   shard_state& sh = *st.shards[s];
   codecs::uint128 key = key_of(u);
   bool ordered = config_.preserve_key_order;
+  // In a map gap the shard is unknown: an aggregate there could mix keys of
+  // different shards, so records go alone and the service routes each.
+  bool const aggregating = config_.aggregation_enabled && s != st.unpredicted;
   if (ordered) {
+    // Records of the key already wait to be routed; or its latest ones are
+    // in a Kinesis record that is sealed and unanswered, and this shard's
+    // open aggregate cannot be made to follow it (it is on another shard
+    // after a map change, or the aggregate follows another one already):
+    // this record waits to be routed after them.
     auto bound = tracker_.binding_of(key);
-    // Records of the key already wait to be routed, or its latest ones are
-    // in a Kinesis record of another shard (the map changed under it):
-    // this one waits to be routed after them.
-    if (bound.holding || (bound.krec != no_index && !may_follow(bound.krec, st.id, s))) {
+    if (bound.holding ||
+        (bound.krec != no_index && bound.krec != sh.open &&
+         !(aggregating && may_follow(bound.krec, st.id, s) &&
+           (sh.open == no_index || chain_.can_follow(bound.krec, sh.open))))) {
       hold(key, r);
       return;
     }
@@ -308,7 +314,7 @@ void core_pipeline::place(stream_state& st, std::uint32_t s, std::uint32_t r, cl
   auto join = [&](std::uint32_t k) {
     if (ordered) {
       auto bound = tracker_.binding_of(key);
-      if (bound.krec != no_index && bound.krec != k) wait_for(bound.krec, k);
+      if (bound.krec != no_index && bound.krec != k) chain_.follow(bound.krec, k);
       tracker_.bind(key, k);
     }
     append_user(k, r);
@@ -325,9 +331,7 @@ void core_pipeline::place(stream_state& st, std::uint32_t s, std::uint32_t r, cl
     seal(st, s);
   };
 
-  // In a map gap the shard is unknown: an aggregate there could mix keys of
-  // different shards, so records go alone and the service routes each.
-  if (!config_.aggregation_enabled || s == st.unpredicted) return standalone();
+  if (!aggregating) return standalone();
 
   codecs::tag stamp_tag;
   codecs::user_record view{u.partition_key, u.explicit_hash_key, u.data, {}};
@@ -349,10 +353,16 @@ void core_pipeline::place(stream_state& st, std::uint32_t s, std::uint32_t r, cl
       sh.open = open_krec(st, s, true);
     }
     if (!sh.aggregator->try_add(view)) {
-      // Too big to aggregate at all: it goes alone, as a plain record.
+      // Too big to aggregate at all: it goes alone, as a plain record,
+      // which follows nothing; if the key has records unanswered, it waits
+      // to be routed until they are answered.
       std::uint32_t empty = sh.open;
       sh.open = no_index;
-      krecs_.release(empty);
+      free_krec(empty);
+      if (ordered && tracker_.binding_of(key).krec != no_index) {
+        hold(key, r);
+        return;
+      }
       return standalone();
     }
   }
@@ -369,22 +379,9 @@ bool core_pipeline::may_follow(std::uint32_t earlier, std::uint32_t stream, std:
   return e.stream == stream && e.shard == shard;
 }
 
-void core_pipeline::wait_for(std::uint32_t earlier, std::uint32_t later) {
-  kinesis_rec& e = krecs_[earlier];
-  kinesis_rec& l = krecs_[later];
-  // Records join one open Kinesis record at a time, so a repeat is always
-  // the last one added.
-  if (!e.dependents.empty() && e.dependents.back().krec == later && e.dependents.back().opened == l.opened) return;
-  e.dependents.push_back({later, l.opened});
-  ++l.blockers;
-}
-
-void core_pipeline::release_dependents(kinesis_rec& kr) {
-  for (auto d : kr.dependents) {
-    kinesis_rec& x = krecs_[d.krec];
-    if (x.opened == d.opened && x.blockers > 0) --x.blockers;
-  }
-  kr.dependents.clear();
+void core_pipeline::free_krec(std::uint32_t k) {
+  chain_.freed(k);
+  krecs_.release(k);
 }
 
 void core_pipeline::seal(stream_state& st, std::uint32_t s) {
@@ -396,7 +393,7 @@ void core_pipeline::seal(stream_state& st, std::uint32_t s) {
   if (kr.aggregated) {
     if (kr.count == 0) {
       sh.aggregator->reset();
-      krecs_.release(k);
+      free_krec(k);
       return;
     }
     kr.blob.clear();

@@ -10,6 +10,7 @@
 //   record (aggregator) → seal (size, count or RecordMaxBufferedTime) →
 //   shard queue → rate limiter → collector → PutRecords → complete / retry
 #include "intake.hpp"
+#include "krec_chain.hpp"
 #include "metrics.hpp"
 #include "ordering_tracker.hpp"
 #include "records.hpp"
@@ -88,15 +89,12 @@ private:
   /// Whether a Kinesis record on (`stream`, `shard`) may be made to wait for
   /// Kinesis record `earlier` (see ordering_tracker).
   bool may_follow(std::uint32_t earlier, std::uint32_t stream, std::uint32_t shard);
-  /// Kinesis record `later` is not sent before `earlier` is answered.
-  void wait_for(std::uint32_t earlier, std::uint32_t later);
-  /// `kr` is answered: the Kinesis records waiting for it wait no more.
-  void release_dependents(kinesis_rec& kr);
-  /// Kinesis record `k` and, transitively, the Kinesis records waiting for
-  /// it, taken off their shards' queues or aggregators; `k` first, the
-  /// rest in the order they were opened.
-  std::vector<std::uint32_t> take_with_followers(std::uint32_t k);
+  /// Kinesis record `k` and, transitively, the Kinesis records following
+  /// it (krec_chain), taken off their shards' queues or aggregators.
+  void take_with_followers(std::uint32_t k, std::vector<std::uint32_t>& taken);
   void dequeue(shard_state& sh, std::uint32_t k);
+  /// Gives Kinesis record `k`'s slot back to the pool.
+  void free_krec(std::uint32_t k);
   std::uint32_t open_krec(stream_state& st, std::uint32_t shard, bool aggregated);
   void append_user(std::uint32_t krec, std::uint32_t rec);
   void seal(stream_state& st, std::uint32_t shard);
@@ -152,7 +150,7 @@ private:
   std::size_t held_ = 0;                       ///< user records taken over and not yet answered
   std::vector<std::uint32_t> links_;
   slot_pool<kinesis_rec> krecs_;
-  std::uint64_t opened_ = 0;  ///< Kinesis records opened so far
+  krec_chain chain_{krecs_};
   ordering_tracker tracker_{links_};
   std::vector<std::unique_ptr<stream_state>> streams_;
   std::vector<std::unique_ptr<request_slot>> free_slots_;

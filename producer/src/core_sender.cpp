@@ -204,7 +204,9 @@ void core_pipeline::misplaced(stream_state& st, std::uint32_t k, clock::time_poi
   std::vector<std::uint32_t> users;
   // Free the keys first so the records can be routed again; their held
   // successors go to refeed_, which runs after these records are routed.
-  for (std::uint32_t x : take_with_followers(k)) {
+  std::vector<std::uint32_t> taken;
+  take_with_followers(k, taken);
+  for (std::uint32_t x : taken) {
     kinesis_rec& kr = krecs_[x];
     for (std::uint32_t r : kr.users) {
       intake_[r].krec = no_index;
@@ -212,8 +214,7 @@ void core_pipeline::misplaced(stream_state& st, std::uint32_t k, clock::time_poi
         tracker_.release(key_of(intake_[r]), x, [this](std::uint32_t held) { refeed_.push_back(held); });
       users.push_back(r);
     }
-    kr.dependents.clear();
-    krecs_.release(x);
+    free_krec(x);
   }
   if (map_version < st.map_version) {
     // A fresher map is already here: route again at once, in order.
@@ -232,18 +233,10 @@ void core_pipeline::misplaced(stream_state& st, std::uint32_t k, clock::time_poi
   if (st.refresh.start(now)) asio::co_spawn(io_, load_map(st.id), report_coroutine_failure);
 }
 
-std::vector<std::uint32_t> core_pipeline::take_with_followers(std::uint32_t k) {
-  std::vector<std::uint32_t> taken{k};
-  for (std::size_t i = 0; i < taken.size(); ++i) {
-    for (auto d : krecs_[taken[i]].dependents) {
-      if (krecs_[d.krec].opened != d.opened || std::find(taken.begin(), taken.end(), d.krec) != taken.end()) continue;
-      taken.push_back(d.krec);
-    }
-  }
-  // Followers all wait, so none is in flight or collected: each is its
+void core_pipeline::take_with_followers(std::uint32_t k, std::vector<std::uint32_t>& taken) {
+  chain_.with_followers(k, taken);
+  // Followers wait for `k`, so none is collected or in flight: each is its
   // shard's open Kinesis record or in its queue.
-  std::sort(taken.begin() + 1, taken.end(),
-            [&](std::uint32_t a, std::uint32_t b) { return krecs_[a].opened < krecs_[b].opened; });
   for (std::size_t i = 1; i < taken.size(); ++i) {
     kinesis_rec& kr = krecs_[taken[i]];
     shard_state& sh = *streams_[kr.stream]->shards[kr.shard];
@@ -254,7 +247,6 @@ std::vector<std::uint32_t> core_pipeline::take_with_followers(std::uint32_t k) {
       dequeue(sh, taken[i]);
     }
   }
-  return taken;
 }
 
 void core_pipeline::dequeue(shard_state& sh, std::uint32_t k) {
@@ -295,8 +287,8 @@ void core_pipeline::complete_krec(std::uint32_t k, std::string_view shard_id, st
     if (ordered) tracker_.release(key, k, [this](std::uint32_t held) { refeed_.push_back(held); });
     ++sub;
   }
-  release_dependents(kr);
-  krecs_.release(k);
+  chain_.answered(k);
+  free_krec(k);
 }
 
 void core_pipeline::fail_krec(std::uint32_t k, put_error const& error) {
@@ -308,8 +300,8 @@ void core_pipeline::fail_krec(std::uint32_t k, put_error const& error) {
     // Later records of the key go on: this one is reported, not lost.
     if (ordered) tracker_.release(key, k, [this](std::uint32_t held) { refeed_.push_back(held); });
   }
-  release_dependents(kr);
-  krecs_.release(k);
+  chain_.answered(k);
+  free_krec(k);
 }
 
 void core_pipeline::finish_user(std::uint32_t r, put_outcome const& outcome) {

@@ -8,11 +8,12 @@
 // This tracker knows, per key, the Kinesis record its latest records joined
 // (the key is "bound" to it). A new record of the key then either joins the
 // same Kinesis record (a Kinesis record is retried whole, so its
-// sub-records are never reordered among themselves), or joins another one
-// that is made to wait for the bound one (the pipeline chains them; see
-// kinesis_rec::blockers), or — when that is not possible, because the
-// bound Kinesis record is on another shard after a reshard — is held here,
-// in put order, and routed again when the bound Kinesis record completes.
+// sub-records are never reordered among themselves), or joins the shard's
+// open aggregate, which is made to follow the bound one (krec_chain), or —
+// when that is not possible (the bound Kinesis record is on another shard
+// after a reshard, the aggregate follows another one already, or the record
+// goes alone) — is held here, in put order, and routed again when the
+// bound Kinesis record completes.
 //
 // Keys are identified by a 128-bit id (the record's hash key mixed with its
 // stream); two keys that collide would only wait for each other.

@@ -113,17 +113,20 @@ struct kinesis_rec {
   std::string last_error;          ///< why the previous attempt failed, for the final error
   std::uint32_t next = no_index;   ///< shard queue link
   /// The core's count of Kinesis records opened when this one was: orders
-  /// the Kinesis records of a shard, and tells a slot's uses apart.
+  /// the Kinesis records of a shard, and tells a slot's uses apart (0 while
+  /// the slot is free).
   std::uint64_t opened = 0;
-  /// Earlier Kinesis records, still unanswered, that hold earlier records
-  /// of keys this one holds: it is not sent before they are answered.
-  std::uint32_t blockers = 0;
-  /// A Kinesis record waiting for this one, named with its `opened` (the
-  /// slot may have been reused by the time this one is answered).
+  /// A Kinesis record named with its `opened` (the slot may have been
+  /// reused since).
   struct dependent {
-    std::uint32_t krec;
-    std::uint64_t opened;
+    std::uint32_t krec = no_index;
+    std::uint64_t opened = 0;
   };
+  /// The earlier Kinesis record this one follows (krec_chain), and whether
+  /// it is still unanswered (1) or not (0).
+  dependent follows;
+  std::uint32_t blockers = 0;
+  /// The Kinesis records following this one.
   std::vector<dependent> dependents;
 };
 
