@@ -212,6 +212,9 @@ struct run_result {
   std::uint64_t items = 0;      ///< items put or updated
   std::uint64_t requests = 0, batch_requests = 0;
   std::vector<double> per_second;  ///< items written in each whole second
+  /// How long each of those windows really was: the sampling thread shares
+  /// the cores too and can wake late.
+  std::vector<double> window_seconds;
 };
 
 /// Runs the consumer in this process until `expect` user records are
@@ -233,14 +236,18 @@ run_result run_consumer(bench_env& env, kc::consumer_config config, std::uint64_
   start = clock_type::now();
   auto next_second = start + 1s;
   std::uint64_t last_items = m ? m->items_written() : 0;
+  auto last_sample = start;
   while (m && clock_type::now() < start + limit) {
     auto totals = m->shard_totals();
     if (totals.finished() >= expect) break;
     auto now = clock_type::now();
     if (now >= next_second) {
       auto items = m->items_written();
+      auto sampled = clock_type::now();
       r.per_second.push_back(static_cast<double>(items - last_items));
+      r.window_seconds.push_back(std::chrono::duration<double>(sampled - last_sample).count());
       last_items = items;
+      last_sample = sampled;
       next_second += 1s;
     }
     std::this_thread::sleep_until(std::min(next_second, now + 2ms));
@@ -467,11 +474,11 @@ void pacing_accuracy(benchmark::State& state)
     auto r = run_consumer(env, config, records, std::chrono::seconds(seconds));
     state.SetIterationTime(r.seconds);
     std::ofstream csv("consumer_pacing_" + std::to_string(static_cast<long>(rate)) + ".csv");
-    csv << "second,items,target\n";
+    csv << "second,items,target,window_s\n";
     int ok = 0, n = 0;
     double sum = 0;
     for (std::size_t i = 0; i < r.per_second.size(); ++i) {
-      csv << i + 1 << ',' << r.per_second[i] << ',' << rate << '\n';
+      csv << i + 1 << ',' << r.per_second[i] << ',' << rate << ',' << r.window_seconds[i] << '\n';
       if (i == 0) continue;  // the first second holds start-up (leases, first reads)
       ++n;
       sum += r.per_second[i];

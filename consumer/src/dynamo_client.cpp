@@ -62,6 +62,9 @@ std::string render_write_body(dynamo_write const& w)
 std::string render_batch_put_body(std::string const& table, std::span<codecs::item const* const> items)
 {
   std::string out;
+  // One allocation in the common case instead of a doubling series (each
+  // step past 1 KiB is a slow path of the allocator).
+  out.reserve(64 + table.size() + items.size() * 320);
   json_writer j(out);
   j.begin_object();
   j.key("RequestItems").begin_object();

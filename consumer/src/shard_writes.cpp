@@ -198,18 +198,18 @@ asio::awaitable<void> shard_worker::put_unconditional(std::uint32_t table, std::
       co_await run_all(std::move(tasks));
       co_return;
     }
-    std::vector<codecs::item> items;
-    items.reserve(pending.size());
+    // Each key's latest record is written from its slot, the position (and
+    // stamp) added in place: copying an item is a map's worth of
+    // allocations. Adding them again on a retry changes nothing.
+    std::vector<codecs::item const*> ptrs;
+    ptrs.reserve(pending.size());
     double cost = 0;
     for (auto* g : pending) {
-      if (shared_.config.write.idempotent)
-        items.push_back(plan_put(tc, shared_.attrs, planned(g->records.back()), false).item);
-      else
-        items.push_back(slot(g->records.back()).item);
-      cost += tc.unit == rate_unit::wcu ? static_cast<double>(estimate_wcu(items.back())) : 1.0;
+      auto& item = slot(g->records.back()).item;
+      if (shared_.config.write.idempotent) add_put_marks(item, shared_.attrs, planned(g->records.back()));
+      ptrs.push_back(&item);
+      cost += tc.unit == rate_unit::wcu ? static_cast<double>(estimate_wcu(item)) : 1.0;
     }
-    std::vector<codecs::item const*> ptrs;
-    for (auto const& it : items) ptrs.push_back(&it);
     co_await pace(table, cost);
     co_await core_.write_slots.acquire();
     auto r = co_await core_.writes.batch_put(tc.name, schema_of(tc), ptrs);

@@ -50,6 +50,12 @@ void add_stamp(codecs::item& values_or_item, write_attributes const& attrs, plan
 
 }  // namespace
 
+void add_put_marks(codecs::item& item, write_attributes const& attrs, planned_record const& last)
+{
+  item.insert_or_assign(attrs.position, last.position.encode());
+  add_stamp(item, attrs, last);
+}
+
 dynamo_write plan_put(table_config const& table, write_attributes const& attrs, planned_record const& last,
                       bool conditional)
 {
@@ -57,8 +63,7 @@ dynamo_write plan_put(table_config const& table, write_attributes const& attrs, 
   w.op = dynamo_write::verb::put_item;
   w.table = table.name;
   w.item = *last.item;
-  w.item.insert_or_assign(attrs.position, last.position.encode());
-  add_stamp(w.item, attrs, last);
+  add_put_marks(w.item, attrs, last);
   if (conditional) {
     w.condition_expression = "attribute_not_exists(#pos) OR #pos < :pos";
     w.names = {{"#pos", attrs.position}};

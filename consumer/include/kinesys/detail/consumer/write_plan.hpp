@@ -109,6 +109,10 @@ struct planned_record {
 /// The key attributes of `item` under `table`'s key schema.
 codecs::item key_of(table_config const& table, codecs::item const& item);
 
+/// Adds what a put writes beside the payload (the position, and the stamp
+/// when the record has one) to `item`; `last.item` is not read.
+void add_put_marks(codecs::item& item, write_attributes const& attrs, planned_record const& last);
+
 /// put: the item as written (payload + position [+ stamp]); conditional adds
 /// the newer-position guard, unconditional is for BatchWriteItem.
 dynamo_write plan_put(table_config const& table, write_attributes const& attrs, planned_record const& last,
