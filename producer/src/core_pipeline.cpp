@@ -266,7 +266,6 @@ std::uint32_t core_pipeline::open_krec(stream_state& st, std::uint32_t shard, bo
   kr.attempts = 0;
   kr.last_error.clear();
   kr.next = no_index;
-  chain_.opened(k);
   return k;
 }
 
@@ -293,45 +292,26 @@ void core_pipeline::place(stream_state& st, std::uint32_t s, std::uint32_t r, cl
   shard_state& sh = *st.shards[s];
   codecs::uint128 key = key_of(u);
   bool ordered = config_.preserve_key_order;
-  // In a map gap the shard is unknown: an aggregate there could mix keys of
-  // different shards, so records go alone and the service routes each.
-  bool const aggregating = config_.aggregation_enabled && s != st.unpredicted;
-  if (ordered) {
-    // Records of the key already wait to be routed; or its latest ones are
-    // in a Kinesis record that is sealed and unanswered, and this shard's
-    // open aggregate cannot be made to follow it (it is on another shard
-    // after a map change, or the aggregate follows another one already):
-    // this record waits to be routed after them.
-    auto bound = tracker_.binding_of(key);
-    if (bound.holding ||
-        (bound.krec != no_index && bound.krec != sh.open &&
-         !(aggregating && may_follow(bound.krec, st.id, s) &&
-           (sh.open == no_index || chain_.can_follow(bound.krec, sh.open))))) {
-      hold(key, r);
-      return;
-    }
+  if (ordered && !tracker_.can_join(key, sh.open)) {
+    hold(key, r);
+    return;
   }
-  auto join = [&](std::uint32_t k) {
-    if (ordered) {
-      auto bound = tracker_.binding_of(key);
-      if (bound.krec != no_index && bound.krec != k) chain_.follow(bound.krec, k);
-      tracker_.bind(key, k);
-    }
-    append_user(k, r);
-  };
 
   auto standalone = [&] {
     // Unaggregated: the user record is the Kinesis record. Its data moves
     // into the blob (capacity swapped back, not freed).
     std::uint32_t k = open_krec(st, s, false);
-    join(k);
+    if (ordered) tracker_.bind(key, k);
+    append_user(k, r);
     kinesis_rec& kr = krecs_[k];
     kr.blob.swap(intake_[r].data);
     sh.open = k;
     seal(st, s);
   };
 
-  if (!aggregating) return standalone();
+  // In a map gap the shard is unknown: an aggregate there could mix keys of
+  // different shards, so records go alone and the service routes each.
+  if (!config_.aggregation_enabled || s == st.unpredicted) return standalone();
 
   codecs::tag stamp_tag;
   codecs::user_record view{u.partition_key, u.explicit_hash_key, u.data, {}};
@@ -350,38 +330,23 @@ void core_pipeline::place(stream_state& st, std::uint32_t s, std::uint32_t r, cl
   if (!sh.aggregator->try_add(view)) {
     if (!sh.aggregator->empty()) {
       seal(st, s);
-      sh.open = open_krec(st, s, true);
-    }
-    if (!sh.aggregator->try_add(view)) {
-      // Too big to aggregate at all: it goes alone, as a plain record,
-      // which follows nothing; if the key has records unanswered, it waits
-      // to be routed until they are answered.
-      std::uint32_t empty = sh.open;
-      sh.open = no_index;
-      free_krec(empty);
-      if (ordered && tracker_.binding_of(key).krec != no_index) {
+      if (ordered && !tracker_.can_join(key, no_index)) {
         hold(key, r);
         return;
       }
+      sh.open = open_krec(st, s, true);
+    }
+    if (!sh.aggregator->try_add(view)) {
+      // Too big to aggregate at all: it goes alone, as a plain record.
+      std::uint32_t empty = sh.open;
+      sh.open = no_index;
+      krecs_.release(empty);
       return standalone();
     }
   }
-  join(sh.open);
+  if (ordered) tracker_.bind(key, sh.open);
+  append_user(sh.open, r);
   if (sh.aggregator->count() >= config_.aggregation_max_count) seal(st, s);
-}
-
-bool core_pipeline::may_follow(std::uint32_t earlier, std::uint32_t stream, std::uint32_t shard) {
-  // Only within a shard: a shard's Kinesis records are sent in the order
-  // they were sealed, so a chain there never waits on something queued
-  // behind it, and a misplaced Kinesis record's followers are all found
-  // on its shard (misplaced()).
-  kinesis_rec& e = krecs_[earlier];
-  return e.stream == stream && e.shard == shard;
-}
-
-void core_pipeline::free_krec(std::uint32_t k) {
-  chain_.freed(k);
-  krecs_.release(k);
 }
 
 void core_pipeline::seal(stream_state& st, std::uint32_t s) {
@@ -393,7 +358,7 @@ void core_pipeline::seal(stream_state& st, std::uint32_t s) {
   if (kr.aggregated) {
     if (kr.count == 0) {
       sh.aggregator->reset();
-      free_krec(k);
+      krecs_.release(k);
       return;
     }
     kr.blob.clear();
@@ -439,10 +404,6 @@ void core_pipeline::pump(stream_state& st, clock::time_point now, bool force) {
     while (sh.queue_head != no_index) {
       std::uint32_t k = sh.queue_head;
       kinesis_rec& kr = krecs_[k];
-      // Waiting for earlier records of its keys: the shard's queue waits
-      // with it (and its RecordTtl is judged once they are answered, so
-      // that what follows it cannot overtake them).
-      if (kr.blockers > 0) break;
       if (kr.not_before > now) break;
       auto pop = [&] {
         sh.queue_head = kr.next;

@@ -10,7 +10,6 @@
 //   record (aggregator) → seal (size, count or RecordMaxBufferedTime) →
 //   shard queue → rate limiter → collector → PutRecords → complete / retry
 #include "intake.hpp"
-#include "krec_chain.hpp"
 #include "metrics.hpp"
 #include "ordering_tracker.hpp"
 #include "records.hpp"
@@ -86,15 +85,6 @@ private:
   void hold(codecs::uint128 key, std::uint32_t rec);
   void place(stream_state& st, std::uint32_t shard, std::uint32_t rec, clock::time_point now);
   std::uint32_t shard_for(stream_state& st, codecs::uint128 hash_key);
-  /// Whether a Kinesis record on (`stream`, `shard`) may be made to wait for
-  /// Kinesis record `earlier` (see ordering_tracker).
-  bool may_follow(std::uint32_t earlier, std::uint32_t stream, std::uint32_t shard);
-  /// Kinesis record `k` and, transitively, the Kinesis records following
-  /// it (krec_chain), taken off their shards' queues or aggregators.
-  void take_with_followers(std::uint32_t k, std::vector<std::uint32_t>& taken);
-  void dequeue(shard_state& sh, std::uint32_t k);
-  /// Gives Kinesis record `k`'s slot back to the pool.
-  void free_krec(std::uint32_t k);
   std::uint32_t open_krec(stream_state& st, std::uint32_t shard, bool aggregated);
   void append_user(std::uint32_t krec, std::uint32_t rec);
   void seal(stream_state& st, std::uint32_t shard);
@@ -150,7 +140,6 @@ private:
   std::size_t held_ = 0;                       ///< user records taken over and not yet answered
   std::vector<std::uint32_t> links_;
   slot_pool<kinesis_rec> krecs_;
-  krec_chain chain_{krecs_};
   ordering_tracker tracker_{links_};
   std::vector<std::unique_ptr<stream_state>> streams_;
   std::vector<std::unique_ptr<request_slot>> free_slots_;

@@ -195,27 +195,21 @@ void core_pipeline::retry_krec(std::uint32_t k, engine::failure_class c, std::st
 // shard's hash range (the KCL, kinesys) drops them. As the KPL does, the
 // user records are sent again, routed by a fresh map, ahead of their keys'
 // later records; those that were on the right shard come twice and are
-// dropped as duplicates by their stamp. The Kinesis records made to wait
-// for this one hold later records of its keys: they are taken apart too,
-// and their records routed again behind its own.
+// dropped as duplicates by their stamp.
 void core_pipeline::misplaced(stream_state& st, std::uint32_t k, clock::time_point now) {
+  kinesis_rec& kr = krecs_[k];
   metrics_.error("WrongShard");
-  auto const map_version = krecs_[k].map_version;
-  std::vector<std::uint32_t> users;
+  // Routing them again may reuse this Kinesis record's slot.
+  std::vector<std::uint32_t> users = kr.users;
+  auto const map_version = kr.map_version;
   // Free the keys first so the records can be routed again; their held
   // successors go to refeed_, which runs after these records are routed.
-  std::vector<std::uint32_t> taken;
-  take_with_followers(k, taken);
-  for (std::uint32_t x : taken) {
-    kinesis_rec& kr = krecs_[x];
-    for (std::uint32_t r : kr.users) {
-      intake_[r].krec = no_index;
-      if (config_.preserve_key_order)
-        tracker_.release(key_of(intake_[r]), x, [this](std::uint32_t held) { refeed_.push_back(held); });
-      users.push_back(r);
-    }
-    free_krec(x);
+  for (std::uint32_t r : users) {
+    intake_[r].krec = no_index;
+    if (config_.preserve_key_order)
+      tracker_.release(key_of(intake_[r]), k, [this](std::uint32_t held) { refeed_.push_back(held); });
   }
+  krecs_.release(k);
   if (map_version < st.map_version) {
     // A fresher map is already here: route again at once, in order.
     for (std::uint32_t r : users) route(r, now);
@@ -231,36 +225,6 @@ void core_pipeline::misplaced(stream_state& st, std::uint32_t k, clock::time_poi
   st.status = stream_status::loading;
   st.refresh.request();
   if (st.refresh.start(now)) asio::co_spawn(io_, load_map(st.id), report_coroutine_failure);
-}
-
-void core_pipeline::take_with_followers(std::uint32_t k, std::vector<std::uint32_t>& taken) {
-  chain_.with_followers(k, taken);
-  // Followers wait for `k`, so none is collected or in flight: each is its
-  // shard's open Kinesis record or in its queue.
-  for (std::size_t i = 1; i < taken.size(); ++i) {
-    kinesis_rec& kr = krecs_[taken[i]];
-    shard_state& sh = *streams_[kr.stream]->shards[kr.shard];
-    if (sh.open == taken[i]) {
-      sh.open = no_index;
-      if (sh.aggregator) sh.aggregator->reset();
-    } else {
-      dequeue(sh, taken[i]);
-    }
-  }
-}
-
-void core_pipeline::dequeue(shard_state& sh, std::uint32_t k) {
-  std::uint32_t prev = no_index;
-  for (std::uint32_t i = sh.queue_head; i != no_index; prev = i, i = krecs_[i].next) {
-    if (i != k) continue;
-    std::uint32_t next = krecs_[i].next;
-    if (prev == no_index) sh.queue_head = next;
-    else krecs_[prev].next = next;
-    if (sh.queue_tail == k) sh.queue_tail = prev;
-    krecs_[k].next = no_index;
-    --sh.queued;
-    return;
-  }
 }
 
 void core_pipeline::complete_krec(std::uint32_t k, std::string_view shard_id, std::string_view sequence_number) {
@@ -287,8 +251,7 @@ void core_pipeline::complete_krec(std::uint32_t k, std::string_view shard_id, st
     if (ordered) tracker_.release(key, k, [this](std::uint32_t held) { refeed_.push_back(held); });
     ++sub;
   }
-  chain_.answered(k);
-  free_krec(k);
+  krecs_.release(k);
 }
 
 void core_pipeline::fail_krec(std::uint32_t k, put_error const& error) {
@@ -300,8 +263,7 @@ void core_pipeline::fail_krec(std::uint32_t k, put_error const& error) {
     // Later records of the key go on: this one is reported, not lost.
     if (ordered) tracker_.release(key, k, [this](std::uint32_t held) { refeed_.push_back(held); });
   }
-  chain_.answered(k);
-  free_krec(k);
+  krecs_.release(k);
 }
 
 void core_pipeline::finish_user(std::uint32_t r, put_outcome const& outcome) {

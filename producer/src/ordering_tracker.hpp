@@ -1,19 +1,13 @@
 #pragma once
 // Per-partition-key ordering across retries. PutRecords is not atomic: entry
 // 3 can be throttled while entry 7 lands. If a key had records in both, the
-// later one would overtake the earlier in the stream. So a Kinesis record
-// holding a key's records is not sent before every earlier Kinesis record
-// holding records of that key is answered.
-//
-// This tracker knows, per key, the Kinesis record its latest records joined
-// (the key is "bound" to it). A new record of the key then either joins the
-// same Kinesis record (a Kinesis record is retried whole, so its
-// sub-records are never reordered among themselves), or joins the shard's
-// open aggregate, which is made to follow the bound one (krec_chain), or —
-// when that is not possible (the bound Kinesis record is on another shard
-// after a reshard, the aggregate follows another one already, or the record
-// goes alone) — is held here, in put order, and routed again when the
-// bound Kinesis record completes.
+// later one would overtake the earlier in the stream. So a key may have
+// unacknowledged records in at most one Kinesis record at a time: while its
+// Kinesis record is sealed (queued, in flight or waiting to be retried), the
+// key's newer records are held here, in put order, and released when that
+// Kinesis record completes. Records of the same key may still share the one
+// Kinesis record that is open for aggregation — a Kinesis record is retried
+// whole, so its sub-records can never be reordered among themselves.
 //
 // Keys are identified by a 128-bit id (the record's hash key mixed with its
 // stream); two keys that collide would only wait for each other.
@@ -40,17 +34,6 @@ public:
   /// open for aggregation on its shard: the key has nothing held and is
   /// bound to no other Kinesis record.
   bool can_join(key_id key, std::uint32_t open_krec) noexcept;
-  /// Where a new record of `key` stands: the Kinesis record the key is
-  /// bound to (no_index: none), and whether records of the key are held
-  /// (a new one must then be held behind them).
-  struct binding {
-    std::uint32_t krec = no_index;
-    bool holding = false;
-  };
-  binding binding_of(key_id key) noexcept {
-    entry const* e = table_.find(key);
-    return e ? binding{e->krec, e->head != no_index} : binding{};
-  }
   /// Binds `key` to `open_krec` (the record joined it).
   void bind(key_id key, std::uint32_t open_krec);
   /// Holds `record` behind the key's earlier records.

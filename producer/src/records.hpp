@@ -112,22 +112,6 @@ struct kinesis_rec {
   unsigned attempts = 0;
   std::string last_error;          ///< why the previous attempt failed, for the final error
   std::uint32_t next = no_index;   ///< shard queue link
-  /// The core's count of Kinesis records opened when this one was: orders
-  /// the Kinesis records of a shard, and tells a slot's uses apart (0 while
-  /// the slot is free).
-  std::uint64_t opened = 0;
-  /// A Kinesis record named with its `opened` (the slot may have been
-  /// reused since).
-  struct dependent {
-    std::uint32_t krec = no_index;
-    std::uint64_t opened = 0;
-  };
-  /// The earlier Kinesis record this one follows (krec_chain), and whether
-  /// it is still unanswered (1) or not (0).
-  dependent follows;
-  std::uint32_t blockers = 0;
-  /// The Kinesis records following this one.
-  std::vector<dependent> dependents;
 };
 
 /// Asks for the cache lines of `*p` ahead of use: records go cold between

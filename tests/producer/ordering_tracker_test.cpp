@@ -37,19 +37,6 @@ TEST_F(fixture, a_key_bound_to_a_sealed_kinesis_record_is_held_until_it_complete
   EXPECT_FALSE(tracker.busy(7));
 }
 
-TEST_F(fixture, binding_names_the_kinesis_record_a_new_record_must_follow) {
-  EXPECT_EQ(tracker.binding_of(7).krec, no_index);
-  tracker.bind(7, 1);
-  auto b = tracker.binding_of(7);
-  EXPECT_EQ(b.krec, 1u);
-  EXPECT_FALSE(b.holding);
-  tracker.hold(7, 10);
-  EXPECT_TRUE(tracker.binding_of(7).holding);
-  tracker.release(7, 1, refeed());
-  EXPECT_EQ(tracker.binding_of(7).krec, no_index);
-  EXPECT_FALSE(tracker.binding_of(7).holding);
-}
-
 TEST_F(fixture, a_later_record_queues_behind_held_ones_even_if_the_key_is_free_of_sealed_records) {
   tracker.bind(7, 1);
   tracker.hold(7, 10);
