@@ -68,6 +68,24 @@ TEST(write_plan, an_unconditional_put_still_records_the_position_for_later_guard
   EXPECT_TRUE(w.item.contains("_kinesys_pos"));
 }
 
+TEST(write_plan, marks_added_in_place_equal_a_planned_put_and_adding_them_again_changes_nothing)
+{
+  // A put batch writes each record's own item with the marks added in
+  // place, and adds them again when UnprocessedItems sends it back.
+  fixture f;
+  f.add(500, "d1", "1", "20.5", kc::producer_stamp{"p1", 7});
+  auto planned = kc::plan_put(merge_table(), {}, f.group()[0], false).item;
+  codecs::item in_place = f.items[0];
+  kc::add_put_marks(in_place, {}, f.group()[0]);
+  EXPECT_EQ(in_place, planned);
+  EXPECT_EQ(in_place.size(), f.items[0].size() + 3);
+  EXPECT_EQ(*in_place.at("_kinesys_pos").get_if<std::string>(), pos(500));
+  EXPECT_TRUE(in_place.contains("_kinesys_src"));
+  EXPECT_EQ(number(in_place, "_kinesys_src_seq"), "7");
+  kc::add_put_marks(in_place, {}, f.group()[0]);
+  EXPECT_EQ(in_place, planned);
+}
+
 TEST(write_plan, a_merge_sums_counters_keeps_the_last_field_values_and_guards_on_the_first_position)
 {
   fixture f;
