@@ -5,6 +5,7 @@
 #include <kinesys/detail/engine/core_set.hpp>
 #include <kinesys/detail/engine/error.hpp>
 
+#include "closed_port.hpp"
 #include "misbehaving_server.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -18,6 +19,7 @@ namespace asio = boost::asio;
 namespace aws = kinesys::engine::aws;
 using kinesys::engine::failure_class;
 using kinesys::engine::http_response;
+using kinesys::test::closed_port;
 using kinesys::test::misbehaving_server;
 using namespace std::chrono_literals;
 
@@ -206,12 +208,12 @@ TEST(aws_json_client_retries, a_refused_connection_is_a_transport_error_retried_
   aws::aws_client_options options;
   options.retry.max_attempts = 2;
   options.retry.base = 1ms;
-  misbehaving_server unused({});
+  closed_port const closed;
   asio::io_context context{1};
   kinesys::engine::http_client http(context.get_executor());
   aws::aws_json_client client(
       http, aws::kinesis_protocol,
-      kinesys::engine::endpoint::parse("http://127.0.0.1:" + std::to_string(misbehaving_server::closed_port())).value(),
+      kinesys::engine::endpoint::parse("http://127.0.0.1:" + std::to_string(closed.port())).value(),
       aws::credentials{"AKID", "secret", "", "test"}, "us-east-1", options);
   std::string const body = "{}";
   auto future = asio::co_spawn(context, client.call("ListStreams", body), asio::use_future);

@@ -6,6 +6,7 @@
 #include "kinesys/detail/engine/error.hpp"
 #include "kinesys/detail/engine/http_server.hpp"
 #include "kinesys/detail/engine/retry_policy.hpp"
+#include "closed_port.hpp"
 #include "misbehaving_server.hpp"
 #include "run_coroutine.hpp"
 
@@ -16,6 +17,7 @@
 
 namespace asio = boost::asio;
 using namespace kinesys::engine;
+using kinesys::test::closed_port;
 using kinesys::test::misbehaving_server;
 using kinesys::test::run_coroutine;
 using namespace std::chrono_literals;
@@ -164,7 +166,8 @@ TEST(http_client, request_timeout_fires_when_the_body_stops_halfway) {
 TEST(http_client, a_closed_port_is_connection_refused) {
   asio::io_context context{1};
   http_client client(context.get_executor());
-  auto const url = "http://127.0.0.1:" + std::to_string(misbehaving_server::closed_port());
+  closed_port const closed;
+  auto const url = "http://127.0.0.1:" + std::to_string(closed.port());
   auto response = run_coroutine(context, client.request(at(url), post("x")));
   ASSERT_FALSE(response);
   EXPECT_EQ(response.error(), errc::connection_refused);

@@ -4,6 +4,7 @@
 #include "kinesys/detail/engine/core_set.hpp"
 #include "kinesys/detail/engine/error.hpp"
 #include "kinesys/detail/engine/http_client.hpp"
+#include "closed_port.hpp"
 #include "raw_client.hpp"
 #include "run_coroutine.hpp"
 
@@ -18,12 +19,15 @@
 #include <system_error>
 #include <sys/time.h>
 
+#include <iostream>
 #include <mutex>
 #include <set>
 
 namespace asio = boost::asio;
 using namespace kinesys::engine;
+using kinesys::test::closed_port;
 using kinesys::test::run_coroutine;
+using kinesys::test::this_process_listens_on;
 using kinesys::test::raw_client;
 using namespace std::chrono_literals;
 using tcp = asio::ip::tcp;
@@ -249,8 +253,17 @@ TEST(http_server, stop_closes_idle_connections_and_refuses_new_ones) {
   raw_client c(s.port);
   c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
   ASSERT_TRUE(c.read_response().starts_with("HTTP/1.1 200"));
+  ASSERT_TRUE(this_process_listens_on(s.port));
   s.server.stop();
   EXPECT_EQ(c.read_to_close(), "");  // the idle keep-alive connection is closed
+  EXPECT_FALSE(this_process_listens_on(s.port));
+  // Once released, the port is anyone's: a parallel test may bind it. Holding
+  // it ourselves makes the refusal below certain.
+  closed_port const hold(s.port);
+  if (!hold.held()) {
+    std::cout << "a listener holds port " << s.port << " again after the server released it; the refusal is not checked\n";
+    return;
+  }
   asio::io_context context;
   tcp::socket late(context);
   boost::system::error_code ec;

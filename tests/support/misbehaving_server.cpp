@@ -184,10 +184,4 @@ std::uint16_t misbehaving_server::port() const noexcept { return impl_->port; }
 std::size_t misbehaving_server::requests() const noexcept { return impl_->requests.load(); }
 std::size_t misbehaving_server::connections() const noexcept { return impl_->connections.load(); }
 
-std::uint16_t misbehaving_server::closed_port() {
-  asio::io_context context;
-  tcp::acceptor probe(context, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
-  return probe.local_endpoint().port();
-}
-
 }  // namespace kinesys::test

@@ -56,9 +56,6 @@ public:
   std::size_t requests() const noexcept;
   std::size_t connections() const noexcept;
 
-  /// A loopback port that nothing listens on (bound, then released).
-  static std::uint16_t closed_port();
-
   struct impl;
 
 private:
