@@ -228,7 +228,7 @@ asio::awaitable<void> shard_worker::read_loop()
 
 void shard_worker::add_user_record(std::shared_ptr<aws::get_records_result> const& batch,
                                    std::shared_ptr<std::string> const& inflated, aws::kinesis_record const& outer,
-                                   std::uint64_t sub, codecs::user_record const& u, std::vector<ticket>& unmappable)
+                                   std::uint64_t sub, codecs::user_record const& u, ticket_list& unmappable)
 {
   auto position = stream_position::make(outer.sequence_number, sub);
   if (!position) {
@@ -305,7 +305,7 @@ asio::awaitable<bool> shard_worker::accept(std::shared_ptr<aws::get_records_resu
     }
   }
   auto first_new = tracker_.issued();
-  std::vector<ticket> unmappable;
+  ticket_list unmappable;
   std::size_t unmappable_passed = 0;
   auto published = first_new;
   // Hands the records mapped since the last call to the writers.
@@ -379,7 +379,7 @@ asio::awaitable<bool> shard_worker::accept(std::shared_ptr<aws::get_records_resu
   wake_.notify();
   for (auto t : unmappable) {
     auto reason = slot(t).owned_data;
-    std::vector<ticket> one_record(1, t);
+    ticket_list one_record{t};
     co_await dead_letter(one_record, dead_letter_reason::unmappable, reason, 0);
   }
   co_return true;
@@ -415,7 +415,8 @@ asio::awaitable<void> shard_worker::dispatch_loop()
     auto const& p = *shared_.pacers[table];
     if (!p.unlimited() && tables[table].unit == rate_unit::items)
       cap = std::min(cap, static_cast<std::size_t>(std::max(1.0, p.grain())));
-    scheduled_batch sb;
+    auto& sb = scheduled_;
+    sb.clear();
     schedulers_[table].take(cap, sb);
     std::vector<group> groups;
     groups.reserve(sb.groups.size());
@@ -507,7 +508,7 @@ void shard_worker::finish_one(ticket t, outcome o)
   }
 }
 
-void shard_worker::finish(std::vector<ticket> const& records, outcome o)
+void shard_worker::finish(ticket_list const& records, outcome o)
 {
   for (auto t : records) finish_one(t, o);
   retire();

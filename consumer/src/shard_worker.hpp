@@ -27,6 +27,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/container/small_vector.hpp>
 
 #include <deque>
 #include <memory>
@@ -99,9 +100,12 @@ public:
 
 private:
   using ticket = checkpoint_tracker::ticket;
+  // Most keys have one record in a batch: keeping two inline spares a
+  // heap allocation per key per write.
+  using ticket_list = boost::container::small_vector<ticket, 2>;
   struct group {
     std::uint64_t key_hash = 0;
-    std::vector<ticket> records;  ///< in stream order
+    ticket_list records;  ///< in stream order
     unsigned attempts = 0;
     std::string last_error;
   };
@@ -114,7 +118,7 @@ private:
   boost::asio::awaitable<bool> accept(std::shared_ptr<engine::aws::get_records_result> batch);
   void add_user_record(std::shared_ptr<engine::aws::get_records_result> const& batch,
                        std::shared_ptr<std::string> const& inflated, engine::aws::kinesis_record const& outer, std::uint64_t sub, codecs::user_record const& u,
-                       std::vector<ticket>& unmappable);
+                       ticket_list& unmappable);
   boost::asio::awaitable<boost::system::error_code> lease_checkpoint(std::string value, std::uint64_t sub,
                                                                      std::optional<std::vector<std::string>> children);
   boost::asio::awaitable<boost::system::error_code> lease_reserve(stream_position const& high_water);
@@ -125,12 +129,15 @@ private:
   boost::asio::awaitable<void> write_batch(std::uint32_t table, std::vector<group> groups);
   boost::asio::awaitable<void> put_unconditional(std::uint32_t table, std::vector<group*> groups);
   boost::asio::awaitable<void> put_conditional(std::uint32_t table, group& g);
-  boost::asio::awaitable<void> merge(std::uint32_t table, std::vector<ticket> records, unsigned attempts);
+  boost::asio::awaitable<void> merge(std::uint32_t table, ticket_list records, unsigned attempts);
   boost::asio::awaitable<void> pace(std::uint32_t table, double cost);
   boost::asio::awaitable<void> backoff(unsigned attempt, engine::failure_class kind);
+  /// Whether any of `records` is past max_record_age: checked before
+  /// drop_too_old, which is a coroutine, so the usual answer costs no frame.
+  bool has_too_old(ticket_list const& records) const;
   /// Dead-letters records past max_record_age; returns whether any remain.
-  boost::asio::awaitable<bool> drop_too_old(std::uint32_t table, std::vector<ticket>& records);
-  boost::asio::awaitable<void> dead_letter(std::vector<ticket> const& records, std::string_view reason,
+  boost::asio::awaitable<bool> drop_too_old(std::uint32_t table, ticket_list& records);
+  boost::asio::awaitable<void> dead_letter(ticket_list const& records, std::string_view reason,
                                            std::string error, std::uint32_t attempts);
   planned_record planned(ticket t);
   bool unconditional_ok(ticket last) const;
@@ -138,7 +145,7 @@ private:
   /// False for a user record whose hash key lies outside this shard's range.
   bool owns(codecs::user_record const& u) const noexcept;
   record_slot& slot(ticket t) { return slots_[static_cast<std::size_t>(t - base_)]; }
-  void finish(std::vector<ticket> const& records, outcome o);
+  void finish(ticket_list const& records, outcome o);
   void finish_one(ticket t, outcome o);
   void retire();
 
@@ -161,6 +168,7 @@ private:
   ticket base_ = 0;
   checkpoint_tracker tracker_;
   std::vector<key_scheduler> schedulers_;  ///< per table
+  scheduled_batch scheduled_;  ///< dispatch_loop's scratch, reused batch after batch
   dedup_window dedup_;
   codecs::deaggregator deaggregator_;
   std::size_t pending_ = 0;       ///< records read, not finished

@@ -34,6 +34,14 @@ std::int64_t now_ms()
 /// Runs the tasks concurrently on this core and waits for all of them.
 asio::awaitable<void> run_all(std::vector<std::function<asio::awaitable<void>()>> tasks)
 {
+  if (tasks.size() == 1) {  // a put batch's usual shape: nothing to run beside it
+    try {
+      co_await tasks.front()();
+    } catch (std::exception const& e) {
+      log_error("write task failed: ", e.what());
+    }
+    co_return;
+  }
   auto ex = co_await asio::this_coro::executor;
   std::size_t left = tasks.size();
   async_event done(ex);
@@ -95,24 +103,35 @@ asio::awaitable<void> shard_worker::backoff(unsigned attempt, engine::failure_cl
   co_await engine::async_sleep(core_.backoff.backoff(std::max(attempt, 1u), kind), as_result);
 }
 
-asio::awaitable<bool> shard_worker::drop_too_old(std::uint32_t, std::vector<ticket>& records)
+bool shard_worker::has_too_old(ticket_list const& records) const
+{
+  auto max_age = shared_.config.write.max_record_age;
+  if (max_age.count() < 0) return false;
+  auto limit = now_ms() - std::chrono::duration_cast<std::chrono::milliseconds>(max_age).count();
+  return std::any_of(records.begin(), records.end(),
+                     [&](ticket t) { return slots_[static_cast<std::size_t>(t - base_)].arrival_ms < limit; });
+}
+
+asio::awaitable<bool> shard_worker::drop_too_old(std::uint32_t, ticket_list& records)
 {
   auto max_age = shared_.config.write.max_record_age;
   if (max_age.count() < 0) co_return !records.empty();
   auto limit = now_ms() - std::chrono::duration_cast<std::chrono::milliseconds>(max_age).count();
-  std::vector<ticket> old;
-  std::erase_if(records, [&](ticket t) {
-    if (slot(t).arrival_ms >= limit) return false;
-    old.push_back(t);
-    return true;
-  });
+  ticket_list old;
+  records.erase(std::remove_if(records.begin(), records.end(),
+                               [&](ticket t) {
+                                 if (slot(t).arrival_ms >= limit) return false;
+                                 old.push_back(t);
+                                 return true;
+                               }),
+                records.end());
   if (!old.empty())
     co_await dead_letter(old, dead_letter_reason::max_record_age,
                          "older than max_record_age_s=" + std::to_string(max_age.count()), 0);
   co_return !records.empty();
 }
 
-asio::awaitable<void> shard_worker::dead_letter(std::vector<ticket> const& records, std::string_view reason,
+asio::awaitable<void> shard_worker::dead_letter(ticket_list const& records, std::string_view reason,
                                                 std::string error, std::uint32_t attempts)
 {
   auto const& tables = shared_.mapper.tables();
@@ -148,7 +167,7 @@ asio::awaitable<void> shard_worker::dead_letter(std::vector<ticket> const& recor
         co_await backoff(attempt, engine::failure_class::transient);
       }
     }
-    finish(std::vector<ticket>(1, t), outcome::dead_lettered);
+    finish(ticket_list{t}, outcome::dead_lettered);
   }
 }
 
@@ -186,11 +205,13 @@ asio::awaitable<void> shard_worker::put_unconditional(std::uint32_t table, std::
   unsigned throttles = 0;
   while (!pending.empty()) {
     if (handle_->lost.load(std::memory_order_acquire)) co_return;
-    std::vector<group*> live;
-    for (auto* g : pending)
-      if (co_await drop_too_old(table, g->records)) live.push_back(g);
-    pending = std::move(live);
-    if (pending.empty()) co_return;
+    if (std::any_of(pending.begin(), pending.end(), [&](group* g) { return has_too_old(g->records); })) {
+      std::vector<group*> live;
+      for (auto* g : pending)
+        if (co_await drop_too_old(table, g->records)) live.push_back(g);
+      pending = std::move(live);
+      if (pending.empty()) co_return;
+    }
     if (shared_.config.write.idempotent && !handle_->safe(clock::now())) {
       // Our hold on the lease is no longer certain: finish with conditions.
       std::vector<std::function<asio::awaitable<void>()>> tasks;
@@ -270,7 +291,7 @@ asio::awaitable<void> shard_worker::put_unconditional(std::uint32_t table, std::
     for (auto* g : pending) {
       auto last = g->records.back();
       g->records.pop_back();
-      std::vector<ticket> one_record(1, last);
+      ticket_list one_record{last};
       co_await dead_letter(one_record, dead_letter_reason::write_rejected, e.describe(), g->attempts + 1);
       // The key's previous state in this group is still worth writing.
       if (!g->records.empty()) co_await put_conditional(table, *g);
@@ -287,7 +308,9 @@ asio::awaitable<void> shard_worker::put_conditional(std::uint32_t table, group& 
   unsigned throttles = 0;
   while (!g.records.empty()) {
     if (handle_->lost.load(std::memory_order_acquire)) co_return;
-    if (!co_await drop_too_old(table, g.records)) co_return;
+    if (has_too_old(g.records)) {
+      if (!co_await drop_too_old(table, g.records)) co_return;
+    }
     auto w = plan_put(tc, shared_.attrs, planned(g.records.back()), true);
     co_await pace(table, tc.unit == rate_unit::wcu ? static_cast<double>(estimate_wcu(w.item)) : 1.0);
     co_await core_.write_slots.acquire();
@@ -323,13 +346,13 @@ asio::awaitable<void> shard_worker::put_conditional(std::uint32_t table, group& 
     }
     auto last = g.records.back();
     g.records.pop_back();
-    std::vector<ticket> one_record(1, last);
+    ticket_list one_record{last};
     co_await dead_letter(one_record, dead_letter_reason::write_rejected, g.last_error, g.attempts + 1);
     g.attempts = 0;
   }
 }
 
-asio::awaitable<void> shard_worker::merge(std::uint32_t table, std::vector<ticket> records, unsigned attempts)
+asio::awaitable<void> shard_worker::merge(std::uint32_t table, ticket_list records, unsigned attempts)
 {
   auto const& tc = shared_.mapper.tables()[table];
   auto& tm = shared_.metrics.table(table);
@@ -341,12 +364,14 @@ asio::awaitable<void> shard_worker::merge(std::uint32_t table, std::vector<ticke
   auto split = [&]() -> asio::awaitable<void> {
     auto mid = records.begin() + static_cast<long>(records.size() / 2);
     // In order: the first half's updates precede the second's for this key.
-    co_await merge(table, std::vector<ticket>(records.begin(), mid), 0);
-    co_await merge(table, std::vector<ticket>(mid, records.end()), 0);
+    co_await merge(table, ticket_list(records.begin(), mid), 0);
+    co_await merge(table, ticket_list(mid, records.end()), 0);
   };
   while (!records.empty()) {
     if (handle_->lost.load(std::memory_order_acquire)) co_return;
-    if (!co_await drop_too_old(table, records)) co_return;
+    if (has_too_old(records)) {
+      if (!co_await drop_too_old(table, records)) co_return;
+    }
     std::vector<planned_record> group;
     group.reserve(records.size());
     for (auto t : records) group.push_back(planned(t));
@@ -384,7 +409,7 @@ asio::awaitable<void> shard_worker::merge(std::uint32_t table, std::vector<ticke
       }
       auto marks = marks_of(merge_attrs_, stored->has_value() ? &**stored : nullptr);
       auto keep = not_yet_applied(group, marks);
-      std::vector<ticket> rest, done;
+      ticket_list rest, done;
       std::size_t k = 0;
       for (std::size_t i = 0; i < records.size(); ++i) {
         if (k < keep.size() && keep[k] == i)

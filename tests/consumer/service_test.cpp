@@ -6,12 +6,14 @@
 #include <gtest/gtest.h>
 
 #include <kinesys/detail/codecs/base64.hpp>
+#include <kinesys/detail/consumer/dead_letter.hpp>
 #include <kinesys/producer.hpp>
 
 #include <atomic>
 #include <filesystem>
-
+#include <fstream>
 #include <set>
+#include <thread>
 
 namespace kc = kinesys::consumer;
 namespace t = kinesys::consumer::test;
@@ -496,4 +498,61 @@ TEST(service, user_records_outside_the_shards_hash_range_are_left_to_their_owner
   };
   EXPECT_TRUE(t::eventually(first_shard_done));
   EXPECT_TRUE(t::eventually([&] { return values_by_id(c.scan("misrouted_totals"), "events") == once; }));
+}
+
+namespace {
+
+std::vector<kc::dead_letter> read_dead_letters(std::filesystem::path const& file)
+{
+  std::vector<kc::dead_letter> out;
+  std::ifstream in(file);
+  std::string line;
+  while (std::getline(in, line)) out.push_back(kc::parse_dead_letter(line).value());
+  return out;
+}
+
+}  // namespace
+
+// Records already older than max_record_age_s when the consumer reaches them
+// go to the dead-letter file, named and with the reason; records that arrive
+// while it runs are written.
+TEST(service, records_older_than_max_record_age_are_dead_lettered_and_the_rest_written)
+{
+  START_BACKEND(b);
+  t::client c(*b);
+  c.create_stream("aged", 1);
+  auto old_records = numbered("old", 20, 1);
+  c.put("aged", old_records);
+  // The age is the server's arrival stamp against the clock: this wait is
+  // the condition under test (the records growing old), not a stand-in for
+  // an event.
+  std::this_thread::sleep_for(3200ms);
+
+  t::temp_dir dir;
+  auto config = kc::parse_config(t::fast_settings("aged", "aged-app") + R"(
+[write]
+max_record_age_s = 3
+[tables.aged_state]
+hash_key = "id"
+create_if_missing = true
+[dead_letter]
+file = ")" + (dir.path / "dlq.ndjson").string() + "\"\n")
+                    .value();
+  t::in_process_consumer consumer(config, *b);
+  ASSERT_TRUE(t::eventually([&] { return read_dead_letters(dir.path / "dlq.ndjson").size() == old_records.size(); }));
+  std::set<std::string> lettered;
+  for (auto const& d : read_dead_letters(dir.path / "dlq.ndjson")) {
+    EXPECT_EQ(d.reason, "max_record_age");
+    EXPECT_NE(d.error.find("max_record_age_s=3"), std::string::npos) << d.error;
+    lettered.insert(d.partition_key);
+  }
+  EXPECT_EQ(lettered.size(), old_records.size());
+
+  auto fresh = numbered("new", 10, 1);
+  c.put("aged", fresh);
+  std::map<std::string, std::string> expected;
+  for (auto const& r : fresh) expected[r.partition_key] = "0";
+  ASSERT_TRUE(t::eventually([&] { return values_by_id(c.scan("aged_state"), "v") == expected; }));
+  EXPECT_EQ(read_dead_letters(dir.path / "dlq.ndjson").size(), old_records.size());
+  EXPECT_EQ(consumer.stop(), 0);
 }
