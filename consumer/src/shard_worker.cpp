@@ -418,7 +418,14 @@ asio::awaitable<void> shard_worker::dispatch_loop()
     auto& sb = scheduled_;
     sb.clear();
     schedulers_[table].take(cap, sb);
+    // A batch's groups come to a couple of KiB: an allocation that size
+    // makes the allocator consolidate its small free chunks first, so the
+    // vectors of finished batches are kept and reused.
     std::vector<group> groups;
+    if (!spare_groups_.empty()) {
+      groups = std::move(spare_groups_.back());
+      spare_groups_.pop_back();
+    }
     groups.reserve(sb.groups.size());
     auto base32 = static_cast<std::uint32_t>(base_);
     for (auto const& kg : sb.groups) {

@@ -169,6 +169,7 @@ private:
   checkpoint_tracker tracker_;
   std::vector<key_scheduler> schedulers_;  ///< per table
   scheduled_batch scheduled_;  ///< dispatch_loop's scratch, reused batch after batch
+  std::vector<std::vector<group>> spare_groups_;  ///< finished batches' group vectors, for reuse
   dedup_window dedup_;
   codecs::deaggregator deaggregator_;
   std::size_t pending_ = 0;       ///< records read, not finished

@@ -193,6 +193,8 @@ asio::awaitable<void> shard_worker::write_batch(std::uint32_t table, std::vector
   }
   co_await run_all(std::move(tasks));
   for (auto const& g : groups) schedulers_[table].complete(g.key_hash);
+  groups.clear();
+  spare_groups_.push_back(std::move(groups));
   --in_flight_;
   wake_.notify();
 }
