@@ -8,7 +8,7 @@
 //     thread per batch) on the same data, in the same run;
 //   - pacing accuracy at 500, 5,000 and 50,000 items/s with a backlog: the
 //     per-second series goes to consumer_pacing_<rate>.csv.
-// Figures and how to read them: docs/perf-consumer.md.
+// Figures and how to read them: docs/performance.md (Consumer).
 #include <kinesys/consumer.hpp>
 #include <kinesys/local.hpp>
 

@@ -1,6 +1,6 @@
 #pragma once
 // Where kinesys finds AWS settings: the same environment variables and shared
-// files the AWS CLI and SDKs read (docs/aws-configuration.md lists them).
+// files the AWS CLI and SDKs read (docs/configuration.md, "AWS environment", lists them).
 // Resolution is a pure function of an `environment` (a variable lookup), so
 // tests and embedders can resolve against a map instead of the process.
 #include <kinesys/detail/engine/aws/credentials.hpp>
