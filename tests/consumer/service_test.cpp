@@ -53,11 +53,12 @@ kinesys::producer::producer_config quick_producer(t::backend const& b)
   return pc;
 }
 
-/// put mode (latest state per id) into `table`, dead letters in `dir`.
+/// put mode (latest state per id) into `table`, dead letters in `dir`;
+/// `extra` holds more settings (whole sections).
 kc::consumer_config state_config(std::string const& stream, std::string const& application, std::string const& table,
-                                 t::temp_dir const& dir)
+                                 t::temp_dir const& dir, std::string const& extra = "")
 {
-  return kc::parse_config(t::fast_settings(stream, application) + R"(
+  return kc::parse_config(t::fast_settings(stream, application) + extra + R"(
 [tables.)" + table + R"(]
 hash_key = "id"
 [dead_letter]
@@ -521,6 +522,7 @@ TEST(service, records_older_than_max_record_age_are_dead_lettered_and_the_rest_w
   START_BACKEND(b);
   t::client c(*b);
   c.create_stream("aged", 1);
+  c.create_table("aged_state", "id");
   auto old_records = numbered("old", 20, 1);
   c.put("aged", old_records);
   // The age is the server's arrival stamp against the clock: this wait is
@@ -529,16 +531,8 @@ TEST(service, records_older_than_max_record_age_are_dead_lettered_and_the_rest_w
   std::this_thread::sleep_for(3200ms);
 
   t::temp_dir dir;
-  auto config = kc::parse_config(t::fast_settings("aged", "aged-app") + R"(
-[write]
-max_record_age_s = 3
-[tables.aged_state]
-hash_key = "id"
-create_if_missing = true
-[dead_letter]
-file = ")" + (dir.path / "dlq.ndjson").string() + "\"\n")
-                    .value();
-  t::in_process_consumer consumer(config, *b);
+  t::in_process_consumer consumer(state_config("aged", "aged-app", "aged_state", dir, "[write]\nmax_record_age_s = 3\n"),
+                                  *b);
   ASSERT_TRUE(t::eventually([&] { return read_dead_letters(dir.path / "dlq.ndjson").size() == old_records.size(); }));
   std::set<std::string> lettered;
   for (auto const& d : read_dead_letters(dir.path / "dlq.ndjson")) {
