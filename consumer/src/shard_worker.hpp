@@ -132,6 +132,8 @@ private:
   boost::asio::awaitable<void> merge(std::uint32_t table, ticket_list records, unsigned attempts);
   boost::asio::awaitable<void> pace(std::uint32_t table, double cost);
   boost::asio::awaitable<void> backoff(unsigned attempt, engine::failure_class kind);
+  /// Arrival stamps before this are past max_record_age; nullopt when unlimited.
+  std::optional<std::int64_t> oldest_allowed_arrival_ms() const;
   /// Whether any of `records` is past max_record_age: checked before
   /// drop_too_old, which is a coroutine, so the usual answer costs no frame.
   bool has_too_old(ticket_list const& records) const;
@@ -145,6 +147,7 @@ private:
   /// False for a user record whose hash key lies outside this shard's range.
   bool owns(codecs::user_record const& u) const noexcept;
   record_slot& slot(ticket t) { return slots_[static_cast<std::size_t>(t - base_)]; }
+  record_slot const& slot(ticket t) const { return slots_[static_cast<std::size_t>(t - base_)]; }
   void finish(ticket_list const& records, outcome o);
   void finish_one(ticket t, outcome o);
   void retire();
@@ -169,7 +172,9 @@ private:
   checkpoint_tracker tracker_;
   std::vector<key_scheduler> schedulers_;  ///< per table
   scheduled_batch scheduled_;  ///< dispatch_loop's scratch, reused batch after batch
-  std::vector<std::vector<group>> spare_groups_;  ///< finished batches' group vectors, for reuse
+  /// Finished batches' group vectors, for reuse; never more than the
+  /// batches that were in flight at once (parallelization_factor).
+  std::vector<std::vector<group>> spare_groups_;
   dedup_window dedup_;
   codecs::deaggregator deaggregator_;
   std::size_t pending_ = 0;       ///< records read, not finished

@@ -103,31 +103,35 @@ asio::awaitable<void> shard_worker::backoff(unsigned attempt, engine::failure_cl
   co_await engine::async_sleep(core_.backoff.backoff(std::max(attempt, 1u), kind), as_result);
 }
 
-bool shard_worker::has_too_old(ticket_list const& records) const
+std::optional<std::int64_t> shard_worker::oldest_allowed_arrival_ms() const
 {
   auto max_age = shared_.config.write.max_record_age;
-  if (max_age.count() < 0) return false;
-  auto limit = now_ms() - std::chrono::duration_cast<std::chrono::milliseconds>(max_age).count();
-  return std::any_of(records.begin(), records.end(),
-                     [&](ticket t) { return slots_[static_cast<std::size_t>(t - base_)].arrival_ms < limit; });
+  if (max_age.count() < 0) return std::nullopt;
+  return now_ms() - std::chrono::duration_cast<std::chrono::milliseconds>(max_age).count();
+}
+
+bool shard_worker::has_too_old(ticket_list const& records) const
+{
+  auto limit = oldest_allowed_arrival_ms();
+  return limit && std::any_of(records.begin(), records.end(), [&](ticket t) { return slot(t).arrival_ms < *limit; });
 }
 
 asio::awaitable<bool> shard_worker::drop_too_old(std::uint32_t, ticket_list& records)
 {
-  auto max_age = shared_.config.write.max_record_age;
-  if (max_age.count() < 0) co_return !records.empty();
-  auto limit = now_ms() - std::chrono::duration_cast<std::chrono::milliseconds>(max_age).count();
+  auto limit = oldest_allowed_arrival_ms();
   ticket_list old;
-  records.erase(std::remove_if(records.begin(), records.end(),
-                               [&](ticket t) {
-                                 if (slot(t).arrival_ms >= limit) return false;
-                                 old.push_back(t);
-                                 return true;
-                               }),
-                records.end());
+  if (limit)
+    records.erase(std::remove_if(records.begin(), records.end(),
+                                 [&](ticket t) {
+                                   if (slot(t).arrival_ms >= *limit) return false;
+                                   old.push_back(t);
+                                   return true;
+                                 }),
+                  records.end());
   if (!old.empty())
     co_await dead_letter(old, dead_letter_reason::max_record_age,
-                         "older than max_record_age_s=" + std::to_string(max_age.count()), 0);
+                         "older than max_record_age_s=" + std::to_string(shared_.config.write.max_record_age.count()),
+                         0);
   co_return !records.empty();
 }
 
