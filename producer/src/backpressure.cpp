@@ -2,6 +2,8 @@
 
 #include <boost/asio/error.hpp>
 
+#include <vector>
+
 namespace kinesys::producer::detail {
 
 bool backpressure::try_acquire(std::uint64_t bytes) noexcept {
@@ -46,11 +48,14 @@ void backpressure::enqueue(waiter w) {
   waiters_.push_back(std::move(w));
 }
 
-void backpressure::release(std::uint64_t bytes) noexcept {
-  std::uint64_t before = records_.fetch_sub(1);
-  bytes_.fetch_sub(bytes);
-  if (waiting_.load() > 0) wake();
-  if (before == 1 && idle_waiters_.load() > 0) {
+void backpressure::release(std::uint64_t records, std::uint64_t bytes) noexcept {
+  if (records == 0) return;
+  std::uint64_t before = records_.fetch_sub(records);
+  std::uint64_t bytes_before = bytes_.fetch_sub(bytes);
+  // Every release at or below both resume levels wakes (not only the one
+  // crossing them), so a waiter that registered late is not missed.
+  if (waiting_.load() > 0 && before - records <= resume_records_ && bytes_before - bytes <= resume_bytes_) wake();
+  if (before == records && idle_waiters_.load() > 0) {
     // Taking the lock orders this notify after the waiter's check.
     std::lock_guard lock(mutex_);
     cv_.notify_all();
@@ -72,7 +77,7 @@ void backpressure::wait_idle() {
 }
 
 void backpressure::wake() {
-  std::deque<waiter> ready;
+  std::vector<waiter> ready;  // not a deque: an empty one allocates nothing
   {
     std::lock_guard lock(mutex_);
     while (!waiters_.empty() && try_acquire(waiters_.front().bytes)) {

@@ -5,7 +5,10 @@
 // a plain thread blocks) or fails fast with errc::outstanding_limit.
 //
 // The fast path is two atomic adds; only a put that finds the bound reached
-// takes the mutex and queues itself.
+// takes the mutex and queues itself. A waiting put is woken once a sixteenth
+// of both bounds is free again, not at every completion: woken for a single
+// record's room, an application thread would block again at its next put,
+// and the core would pay a wake-up (and the thread a sleep) per record.
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/associated_executor.hpp>
@@ -25,7 +28,10 @@ namespace kinesys::producer::detail {
 class backpressure {
 public:
   backpressure(std::uint64_t max_records, std::uint64_t max_bytes) noexcept
-      : max_records_(max_records), max_bytes_(max_bytes) {}
+      : max_records_(max_records),
+        max_bytes_(max_bytes),
+        resume_records_(max_records - max_records / 16),
+        resume_bytes_(max_bytes - max_bytes / 16) {}
   ~backpressure() { close(); }
 
   /// Takes room for one record of `bytes` if both bounds allow it (an empty
@@ -41,7 +47,11 @@ public:
   auto async_acquire(std::uint64_t bytes, Token&& token);
 
   /// Gives back the room of one completed record of `bytes`.
-  void release(std::uint64_t bytes) noexcept;
+  void release(std::uint64_t bytes) noexcept { release(1, bytes); }
+  /// Gives back the room of `records` completed records of `bytes` in all:
+  /// a core gives back a Kinesis record's user records at once, touching
+  /// the counters (which every put writes too) once, not per record.
+  void release(std::uint64_t records, std::uint64_t bytes) noexcept;
   /// Spans the delivery of outcomes whose room was given back first (so a
   /// put from an outcome's callback finds it): wait_idle() also waits for
   /// deliveries under way. One scope covers a whole Kinesis record's user
@@ -81,12 +91,19 @@ private:
 
   std::uint64_t const max_records_;
   std::uint64_t const max_bytes_;
-  std::atomic<std::uint64_t> records_{0};
+  /// Waiters are woken once both counts are at or below these.
+  std::uint64_t const resume_records_;
+  std::uint64_t const resume_bytes_;
+  // Every put writes these counters, and a core gives room back through
+  // them: they get lines of their own, so neither the read-only bounds
+  // above nor whatever the producer keeps next to this object (its
+  // configuration, read by the cores at every record) move with them.
+  alignas(64) std::atomic<std::uint64_t> records_{0};
   std::atomic<std::uint64_t> bytes_{0};
   std::atomic<std::uint64_t> waiting_{0};
   std::atomic<std::uint64_t> idle_waiters_{0};
   std::atomic<std::uint64_t> delivering_{0};
-  std::mutex mutex_;
+  alignas(64) std::mutex mutex_;
   std::condition_variable cv_;
   std::deque<waiter> waiters_;
   bool closed_ = false;

@@ -160,12 +160,12 @@ void core_pipeline::drain() {
   auto now = clock::now();
   held_ += n;
   // The slots were just written on the application's thread: their lines
-  // are in its core's cache, and asking for a few ahead overlaps the
-  // transfers.
-  constexpr std::size_t ahead = 4;
-  for (std::size_t i = 0; i < std::min(ahead, n); ++i) prefetch(&intake_[taken_slots_[i]]);
+  // are in its core's cache, and asking for them ahead overlaps the
+  // transfers. A record whose key is free is aggregated at once, so its
+  // data is asked for too.
+  record_prefetcher ahead(intake_, taken_slots_, record_visit::aggregate);
   for (std::size_t i = 0; i < n; ++i) {
-    if (i + ahead < n) prefetch(&intake_[taken_slots_[i + ahead]]);
+    ahead.at(i);
     std::uint32_t r = taken_slots_[i];
     if (r >= links_.size()) links_.resize(std::max<std::size_t>(r + 1, links_.size() * 2), no_index);
     user_record& u = intake_[r];
@@ -259,6 +259,7 @@ std::uint32_t core_pipeline::open_krec(stream_state& st, std::uint32_t shard, bo
   kr.users.clear();
   kr.count = 0;
   kr.bytes = 0;
+  kr.user_bytes = 0;
   kr.flush_at = clock::time_point::max();
   kr.deadline = clock::time_point::max();
   kr.not_before = {};
@@ -276,12 +277,13 @@ void core_pipeline::append_user(std::uint32_t k, std::uint32_t r) {
     // The KPL's choice: the first user record's keys route the whole
     // aggregate, so it lands on that record's (predicted) shard.
     kr.partition_key.assign(u.partition_key);
-    kr.explicit_hash_key.assign(u.explicit_hash_key);
-    kr.flush_at = u.arrival + config_.record_max_buffered_time;
+    if (u.rare) kr.explicit_hash_key.assign(u.explicit_hash_key);
+    kr.flush_at = u.deadline - config_.record_ttl + config_.record_max_buffered_time;
   }
   links_[r] = no_index;
   kr.users.push_back(r);
   ++kr.count;
+  kr.user_bytes += u.bytes;
   kr.deadline = std::min(kr.deadline, u.deadline);
   u.krec = k;
 }
@@ -304,7 +306,10 @@ void core_pipeline::place(stream_state& st, std::uint32_t s, std::uint32_t r, cl
     if (ordered) tracker_.bind(key, k);
     append_user(k, r);
     kinesis_rec& kr = krecs_[k];
-    kr.blob.swap(intake_[r].data);
+    auto& data = intake_[r].data;
+    kr.blob.swap(data);
+    // The blob's old buffer is the slot's now; a big one should not stay.
+    if (data.capacity() > huge_record_bytes) std::string().swap(data);
     sh.open = k;
     seal(st, s);
   };
@@ -314,9 +319,10 @@ void core_pipeline::place(stream_state& st, std::uint32_t s, std::uint32_t r, cl
   if (!config_.aggregation_enabled || s == st.unpredicted) return standalone();
 
   codecs::tag stamp_tag;
-  codecs::user_record view{u.partition_key, u.explicit_hash_key, u.data, {}};
+  codecs::user_record view{u.partition_key, u.rare ? std::string_view(u.explicit_hash_key) : std::string_view(),
+                           u.data, {}};
   if (config_.idempotency_stamps) {
-    stamp_text_.assign(u.stamp_origin_text.empty() ? own_origin_ : u.stamp_origin_text);
+    stamp_text_.assign(u.rare && !u.stamp_origin_text.empty() ? u.stamp_origin_text : own_origin_);
     stamp_text_.push_back(':');
     char digits[24];
     auto [end, ec] = std::to_chars(digits, digits + sizeof digits, u.stamp);

@@ -102,9 +102,12 @@ private:
   void misplaced(stream_state& st, std::uint32_t krec, clock::time_point now);
   void complete_krec(std::uint32_t krec, std::string_view shard_id, std::string_view sequence_number);
   void fail_krec(std::uint32_t krec, put_error const& error);
+  /// Whether finishing a user record gives back its back-pressure room, or
+  /// the caller did already (for a whole Kinesis record).
+  enum class room : bool { give_back, given_back };
   /// Callers hold a backpressure::delivery_scope around it.
-  void finish_user(std::uint32_t rec, put_outcome const& outcome);
-  void fail_user(std::uint32_t rec, put_error const& error);
+  void finish_user(std::uint32_t rec, put_outcome const& outcome, room r = room::give_back);
+  void fail_user(std::uint32_t rec, put_error const& error, room r = room::give_back);
   void refeed_released(clock::time_point now);
 
   boost::asio::awaitable<void> load_map(std::uint32_t stream);

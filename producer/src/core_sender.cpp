@@ -237,7 +237,10 @@ void core_pipeline::complete_krec(std::uint32_t k, std::string_view shard_id, st
   outcome->shard_id.assign(shard_id);
   outcome->sequence_number.assign(sequence_number);
   outcome->attempts = kr.attempts;
-  record_prefetcher ahead(intake_, kr.users);
+  // The room goes back before any outcome is heard (see finish_user), for
+  // all of the Kinesis record's user records at once.
+  shared_.bp.release(kr.users.size(), kr.user_bytes);
+  record_prefetcher ahead(intake_, kr.users, record_visit::complete);
   std::uint64_t sub = 0;
   for (std::size_t i = 0; i < kr.users.size(); ++i) {
     ahead.at(i);
@@ -247,7 +250,7 @@ void core_pipeline::complete_krec(std::uint32_t k, std::string_view shard_id, st
     outcome->sub_sequence = kr.aggregated ? sub : 0;
     metrics_.user_records_put.add();
     metrics_.user_records_data_put.add(kr.aggregated ? u.data.size() : kr.blob.size());
-    finish_user(r, outcome);
+    finish_user(r, outcome, room::given_back);
     if (ordered) tracker_.release(key, k, [this](std::uint32_t held) { refeed_.push_back(held); });
     ++sub;
   }
@@ -257,16 +260,18 @@ void core_pipeline::complete_krec(std::uint32_t k, std::string_view shard_id, st
 void core_pipeline::fail_krec(std::uint32_t k, put_error const& error) {
   kinesis_rec& kr = krecs_[k];
   bool ordered = config_.preserve_key_order;
+  backpressure::delivery_scope delivering(shared_.bp);
+  shared_.bp.release(kr.users.size(), kr.user_bytes);
   for (std::uint32_t r : kr.users) {
     codecs::uint128 key = key_of(intake_[r]);
-    fail_user(r, error);
+    fail_user(r, error, room::given_back);
     // Later records of the key go on: this one is reported, not lost.
     if (ordered) tracker_.release(key, k, [this](std::uint32_t held) { refeed_.push_back(held); });
   }
   krecs_.release(k);
 }
 
-void core_pipeline::finish_user(std::uint32_t r, put_outcome const& outcome) {
+void core_pipeline::finish_user(std::uint32_t r, put_outcome const& outcome, room given) {
   user_record& u = intake_[r];
   if (u.ticket.valid()) {
     if (outcome) shared_.checkpoints.acknowledge(u.ticket);
@@ -282,19 +287,21 @@ void core_pipeline::finish_user(std::uint32_t r, put_outcome const& outcome) {
   // The room goes back before the application hears the outcome, so a put
   // made from its callback (with BackpressureMode=fail, say) finds it; the
   // caller's delivery_scope keeps wait_idle() waiting for the callback.
-  shared_.bp.release(bytes);
+  if (given == room::give_back) shared_.bp.release(bytes);
   u.done.complete(outcome);
-  // A slot that once held a huge record should not pin that memory.
-  if (u.data.capacity() > 64 * 1024) std::string().swap(u.data);
+  // A slot that once held a huge record should not pin that memory. (Only
+  // a big record grows a slot's data: `bytes` says so from line 0, and the
+  // data's line is not read for the others.)
+  if (u.bytes > huge_record_bytes && u.data.capacity() > huge_record_bytes) std::string().swap(u.data);
   finished_slots_.push_back(r);
   --held_;
 }
 
-void core_pipeline::fail_user(std::uint32_t r, put_error const& error) {
+void core_pipeline::fail_user(std::uint32_t r, put_error const& error, room given) {
   backpressure::delivery_scope delivering(shared_.bp);
   metrics_.user_records_failed.add();
   if (error == errc::ttl_expired) metrics_.user_records_expired.add();
-  finish_user(r, error);
+  finish_user(r, error, given);
 }
 
 void core_pipeline::refeed_released(clock::time_point now) {
@@ -304,7 +311,7 @@ void core_pipeline::refeed_released(clock::time_point now) {
     // A held record waited for its key's earlier one to be answered: it
     // is cold by now, like the records that answer released, and so is
     // its data, which aggregation copies.
-    record_prefetcher ahead(intake_, refeed_work_);
+    record_prefetcher ahead(intake_, refeed_work_, record_visit::aggregate);
     for (std::size_t i = 0; i < refeed_work_.size(); ++i) {
       ahead.at(i);
       route(refeed_work_[i], now);

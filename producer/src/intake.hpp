@@ -1,7 +1,8 @@
 #pragma once
 // The one hand-off point between application threads and a core (the role
 // of librdkafka's rktp_msgq). A put takes a free slot of the core's record
-// arena, fills it and queues its index, under a short mutex; the core takes
+// arena, fills it and queues its index (taking and queueing under a short
+// mutex, filling outside it); the core takes
 // the queued indices in one swap and works on the slots alone from then on.
 // The record is written once, where it will live until it is answered: no
 // copy on the way in, and a slot's strings keep their capacity for the next
@@ -47,7 +48,9 @@ public:
 
   user_record& operator[](std::uint32_t i) noexcept { return chunks_[i / chunk_slots][i % chunk_slots]; }
 
-  /// A new slot's index. @locality under the intake's mutex
+  /// A new slot's index. @locality under the intake's mutex (a slot is
+  /// then reached without it: its chunk's entry was written before the
+  /// index was handed out under that mutex)
   std::uint32_t grow() {
     std::uint32_t i = size_;
     if (i % chunk_slots == 0) {
@@ -87,15 +90,32 @@ public:
   /// it yet).
   template <class Fill>
   bool push(Fill&& fill) {
-    std::lock_guard lock(mutex_);
     std::uint32_t i;
-    if (free_.empty()) {
-      i = arena_.grow();
-    } else {
-      i = free_.back();
-      free_.pop_back();
+    {
+      std::lock_guard lock(mutex_);
+      if (free_.empty()) {
+        i = arena_.grow();
+      } else {
+        i = free_.back();
+        free_.pop_back();
+        // The next put most likely fills the next free slot, last written
+        // by the core: asking for its lines now, with intent to write,
+        // overlaps their transfer with this put instead of stalling the next.
+        if (!free_.empty()) prefetch_for_write(&arena_[free_.back()]);
+      }
     }
-    fill(arena_[i]);
+    // Filled outside the lock: the slot is this thread's until it is queued,
+    // and filling it (a few cache misses on a slot last written by the
+    // core) is most of a put's time. Holding the lock through it made the
+    // core's take() wait, and the put pay a futex wake-up.
+    try {
+      fill(arena_[i]);
+    } catch (...) {
+      std::lock_guard lock(mutex_);
+      free_.push_back(i);
+      throw;
+    }
+    std::lock_guard lock(mutex_);
     queued_.push_back(i);
     if (wake_pending_) return false;
     wake_pending_ = true;
@@ -117,11 +137,20 @@ public:
   user_record& operator[](std::uint32_t i) noexcept { return arena_[i]; }
 
 private:
-  std::mutex mutex_;
-  record_arena arena_;
+  static void prefetch_for_write(user_record const* u) noexcept {
+    auto const* bytes = reinterpret_cast<char const*>(u);
+    for (std::size_t line = 0; line < 4 * 64; line += 64) __builtin_prefetch(bytes + line, 1);
+  }
+
+  // What the mutex guards shares its cache lines with nothing else. The
+  // arena's chunk table, read by the core at every record it touches, sat
+  // in the mutex's line: every put then took that line from the core, and
+  // the core's next record took it back.
+  alignas(64) std::mutex mutex_;
   std::vector<std::uint32_t> queued_;
   std::vector<std::uint32_t> free_;
   bool wake_pending_ = false;
+  alignas(64) record_arena arena_;
 };
 
 }  // namespace kinesys::producer::detail

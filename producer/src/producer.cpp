@@ -219,6 +219,8 @@ struct producer::impl {
                                          std::to_string(shared.config.max_outstanding_bytes) + ")"};
   }
 
+  static_assert(detail::stream_registry::max_streams <= 0xFFFF, "user_record::stream is 16 bits");
+
   // Room was taken for `p`; hands it to its core.
   void submit(prepared const& p, detail::completion done, std::uint64_t stamp = 0,
               std::string_view stamp_origin = {}) {
@@ -227,20 +229,25 @@ struct producer::impl {
     auto now = clock::now();
     auto& pipeline = *pipelines[p.core];
     bool wake = pipeline.intake().push([&](detail::user_record& u) {
-      u.stream = p.stream;
+      u.stream = static_cast<std::uint16_t>(p.stream);
+      bool rare = !p.explicit_hash_key.empty() || !stamp_origin.empty();
+      // The rare strings' line is written only when it holds something,
+      // now or from the slot's previous record.
+      if (rare || u.rare) {
+        u.explicit_hash_key.assign(p.explicit_hash_key);
+        u.stamp_origin_text.assign(stamp_origin);
+      }
+      u.rare = rare;
       u.hash_key = p.hash_key;
       u.partition_key.assign(p.partition_key);
-      u.explicit_hash_key.assign(p.explicit_hash_key);
       u.data.assign(p.data);
-      u.arrival = now;
       u.deadline = now + shared.config.record_ttl;
       u.done = std::move(done);
       u.ticket = ticket;
       u.stamp = stamp;
       u.stamp_origin = 0;
-      u.stamp_origin_text.assign(stamp_origin);
       u.spool_id = 0;
-      u.bytes = p.cost;
+      u.bytes = static_cast<std::uint32_t>(p.cost);
     });
     if (wake) cores.post(p.core, [&pipeline] { pipeline.drain(); });
   }

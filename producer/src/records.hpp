@@ -28,6 +28,10 @@ namespace kinesys::producer::detail {
 
 using clock = std::chrono::steady_clock;
 
+/// A slot whose data outgrew this gives the memory back when the record is
+/// done, instead of pinning it for the next (typically small) record.
+inline constexpr std::size_t huge_record_bytes = 64 * 1024;
+
 /// Where a put's outcome goes: a callback run on the owning core (the
 /// thread entry), or an asio handler run on its own executor (the
 /// coroutine entry).
@@ -61,32 +65,49 @@ struct completion {
   void complete(put_outcome const& outcome);
 };
 
-struct user_record {
-  std::uint32_t stream = 0;
-  codecs::uint128 hash_key = 0;
-  std::string partition_key;
-  std::string explicit_hash_key;  ///< empty: none
-  std::string data;
-  clock::time_point arrival{};
-  clock::time_point deadline{};  ///< arrival + RecordTtl
-  completion done;
-  checkpoint_ticket ticket;
+/// A user record's slot, laid out by when the core reads it. A record goes
+/// cold between its three visits (taken over, aggregated, answered), and each
+/// visit pays a cache miss per line it touches: taking over reads line 0,
+/// aggregation lines 0–1 (and line 4 only when its flags say so), completion
+/// lines 0 and 2–3.
+struct alignas(64) user_record {
+  // Line 0: read on every visit.
+  std::uint16_t stream = 0;  ///< index into the producer's stream registry (≤ 1024 streams)
+  /// explicit_hash_key or stamp_origin_text is set (line 4 needs reading).
+  bool rare = false;
+  std::uint32_t krec = no_index;
+  /// The bytes back-pressure took for this record (given back on completion):
+  /// at most a 1 MiB record with its keys.
+  std::uint32_t bytes = 0;
   /// Stamp (ProducerId, sequence): `stamp_origin` indexes the core's table
   /// of producer ids (records recovered from a spool keep the id they were
   /// first sent under).
-  std::uint64_t stamp = 0;
   std::uint32_t stamp_origin = 0;
-  /// Set for records recovered from a spool: the "<ProducerId>[.<core>]"
-  /// their stamp was issued under (empty: this producer core's own).
-  std::string stamp_origin_text;
-  std::uint64_t spool_id = 0;  ///< 0: not spooled
+  codecs::uint128 hash_key = 0;
+  /// Arrival + RecordTtl: the arrival is this less RecordTtl (arrival_of).
+  clock::time_point deadline{};
+  std::uint64_t stamp = 0;
   /// When the core took it over (its count of records so far): a flush
   /// covers the records taken before it.
   std::uint64_t taken = 0;
-  std::uint32_t krec = no_index;
-  /// The bytes back-pressure took for this record (given back on completion).
-  std::uint64_t bytes = 0;
+  std::uint64_t spool_id = 0;  ///< 0: not spooled
+
+  // Line 1: what aggregation copies.
+  std::string partition_key;
+  std::string data;
+
+  // Lines 2–3: what completion calls.
+  completion done;
+  checkpoint_ticket ticket;
+
+  // Line 4: rarely set; aggregation reads it only when `rare` says so.
+  std::string explicit_hash_key;  ///< empty: none
+  /// Set for records recovered from a spool: the "<ProducerId>[.<core>]"
+  /// their stamp was issued under (empty: this producer core's own).
+  std::string stamp_origin_text;
 };
+
+static_assert(sizeof(user_record) == 5 * 64, "user_record: line 0 holds what every visit reads");
 
 /// One Kinesis record in the making or in flight.
 struct kinesis_rec {
@@ -105,6 +126,7 @@ struct kinesis_rec {
   std::vector<std::uint32_t> users;
   std::uint32_t count = 0;
   std::size_t bytes = 0;           ///< blob + partition key: what the limits count
+  std::uint64_t user_bytes = 0;    ///< the back-pressure room its user records took
   clock::time_point flush_at = clock::time_point::max();  ///< first user record's arrival + RecordMaxBufferedTime
   clock::time_point deadline = clock::time_point::max();  ///< earliest RecordTtl of its user records
   clock::time_point not_before{};  ///< retry backoff
@@ -123,23 +145,39 @@ inline void prefetch(T const* p) noexcept {
   for (std::size_t line = 0; line < sizeof(T); line += 64) __builtin_prefetch(bytes + line);
 }
 
+/// Which lines of a user record a visit reads (see user_record's layout).
+enum class record_visit : unsigned {
+  aggregate = 0b00011,  ///< lines 0–1, and the data they point to
+  complete = 0b01101,   ///< lines 0, 2, 3
+};
+
+inline void prefetch(user_record const* u, record_visit visit) noexcept {
+  auto const* bytes = reinterpret_cast<char const*>(u);
+  auto lines = static_cast<unsigned>(visit);
+  for (unsigned line = 0; lines != 0; ++line, lines >>= 1)
+    if (lines & 1) __builtin_prefetch(bytes + 64 * line);
+}
+
 /// Prefetches the user records a loop over `order` (indices into `pool`)
-/// will visit: a record's slot well ahead, its data a little less far
-/// ahead (the slot has arrived by then, and holds the data's address).
+/// will visit: a record's lines well ahead, and for aggregation its data a
+/// little less far ahead (the slot has arrived by then, and holds the
+/// data's address).
 template <class Pool>
 class record_prefetcher {
 public:
   static constexpr std::size_t slot_distance = 16;
   static constexpr std::size_t data_distance = 8;
 
-  record_prefetcher(Pool& pool, std::vector<std::uint32_t> const& order) noexcept : pool_(pool), order_(order) {
-    for (std::size_t i = 0; i < std::min(slot_distance, order.size()); ++i) prefetch(&pool_[order_[i]]);
-    for (std::size_t i = 0; i < std::min(data_distance, order.size()); ++i) prefetch_data(i);
+  record_prefetcher(Pool& pool, std::vector<std::uint32_t> const& order, record_visit visit) noexcept
+      : pool_(pool), order_(order), visit_(visit) {
+    for (std::size_t i = 0; i < std::min(slot_distance, order.size()); ++i) prefetch(&pool_[order_[i]], visit_);
+    if (visit_ == record_visit::aggregate)
+      for (std::size_t i = 0; i < std::min(data_distance, order.size()); ++i) prefetch_data(i);
   }
   /// The loop is at `i`.
   void at(std::size_t i) noexcept {
-    if (i + slot_distance < order_.size()) prefetch(&pool_[order_[i + slot_distance]]);
-    if (i + data_distance < order_.size()) prefetch_data(i + data_distance);
+    if (i + slot_distance < order_.size()) prefetch(&pool_[order_[i + slot_distance]], visit_);
+    if (visit_ == record_visit::aggregate && i + data_distance < order_.size()) prefetch_data(i + data_distance);
   }
 
 private:
@@ -151,6 +189,7 @@ private:
 
   Pool& pool_;
   std::vector<std::uint32_t> const& order_;
+  record_visit visit_;
 };
 
 /// A pool of T slots with a free list. @locality owning core

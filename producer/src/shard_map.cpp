@@ -14,16 +14,29 @@ shard_map::shard_map(std::vector<shard_range> shards) {
   for (std::size_t i = 1; complete_ && i < shards_.size(); ++i)
     complete_ = shards_[i - 1].range.ending != codecs::max_hash_key &&
                 shards_[i].range.starting == shards_[i - 1].range.ending + 1;
+
+  ranges_.reserve(shards_.size());
+  for (auto const& sh : shards_) ranges_.push_back(sh.range);
+  bucket_start_.assign(std::size_t{1} << bucket_bits, none);
+  std::uint32_t last = none;
+  std::size_t next = 0;
+  for (std::size_t b = 0; b < bucket_start_.size(); ++b) {
+    codecs::uint128 first_key = static_cast<codecs::uint128>(b) << (128 - bucket_bits);
+    while (next < ranges_.size() && ranges_[next].starting <= first_key) last = static_cast<std::uint32_t>(next++);
+    bucket_start_[b] = last;
+  }
 }
 
 std::optional<std::size_t> shard_map::find(codecs::uint128 key) const noexcept {
-  // The last shard starting at or below key.
-  auto it = std::upper_bound(shards_.begin(), shards_.end(), key,
-                             [](codecs::uint128 k, shard_range const& s) { return k < s.range.starting; });
-  if (it == shards_.begin()) return std::nullopt;
-  --it;
-  if (!it->range.contains(key)) return std::nullopt;
-  return static_cast<std::size_t>(it - shards_.begin());
+  if (ranges_.empty()) return std::nullopt;
+  std::uint32_t i = bucket_start_[static_cast<std::size_t>(key >> (128 - bucket_bits))];
+  // The last shard starting at or below key: the bucket's, or one that
+  // starts later inside the bucket.
+  std::size_t at = i == none ? 0 : i;
+  if (i == none && key < ranges_[0].starting) return std::nullopt;
+  while (at + 1 < ranges_.size() && ranges_[at + 1].starting <= key) ++at;
+  if (!ranges_[at].contains(key)) return std::nullopt;
+  return at;
 }
 
 std::optional<std::size_t> shard_map::index_of(std::string_view shard_id) const noexcept {

@@ -2,7 +2,11 @@
 // Which shard a hash key goes to, from ListShards' hash-key ranges. Only open
 // shards matter for writing (a closed parent no longer accepts records; the
 // service routes by hash key to its children), so the map holds the open
-// shards sorted by starting hash key and answers with a binary search.
+// shards sorted by starting hash key. A lookup runs for every record, so it
+// starts from a bucket of the key's top bits that names the shard holding the
+// bucket's first key, and steps forward over the few shards that start inside
+// the bucket: one or two compares instead of a binary search whose branches
+// the processor cannot predict.
 //
 // The prediction is what lets the producer aggregate per shard and rate-limit
 // per shard. It can go stale when the stream is resharded; the producer then
@@ -52,7 +56,16 @@ public:
   double share_of(std::size_t i, codecs::uint128 lo, codecs::uint128 hi) const noexcept;
 
 private:
+  static constexpr unsigned bucket_bits = 12;
+  static constexpr std::uint32_t none = ~std::uint32_t{0};
+
   std::vector<shard_range> shards_;
+  /// The open shards' starts and ends again, apart from their ids: the
+  /// lookup reads nothing else.
+  std::vector<codecs::hash_key_range> ranges_;
+  /// Per bucket: the last shard starting at or below the bucket's first key
+  /// (`none`: no shard does).
+  std::vector<std::uint32_t> bucket_start_;
   bool complete_ = false;
 };
 

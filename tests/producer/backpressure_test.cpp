@@ -83,6 +83,47 @@ TEST(backpressure, async_waiters_complete_in_order_as_room_frees) {
   EXPECT_EQ(order, (std::vector<int>{0, 1, 2}));
 }
 
+TEST(backpressure, waiters_are_woken_once_a_sixteenth_of_the_bound_is_free) {
+  // Woken at every completion, a waiting application thread would put one
+  // record and wait again: a wake-up per record for the core to pay.
+  boost::asio::io_context io;
+  backpressure bp(32, 1 << 20);
+  for (int i = 0; i < 32; ++i) ASSERT_TRUE(bp.try_acquire(10));
+  bool woken = false;
+  bp.async_acquire(10, boost::asio::bind_executor(io, [&](boost::system::error_code ec) { woken = !ec; }));
+  bp.release(10);  // 31 outstanding: room for one, below a sixteenth
+  io.poll();
+  EXPECT_FALSE(woken);
+  EXPECT_EQ(bp.records(), 31u);
+  bp.release(10);  // 30 = 32 - 32/16: the waiter takes its room
+  io.restart();
+  io.poll();
+  EXPECT_TRUE(woken);
+  EXPECT_EQ(bp.records(), 31u);
+}
+
+TEST(backpressure, waiters_for_bytes_are_woken_once_a_sixteenth_of_the_bytes_is_free) {
+  boost::asio::io_context io;
+  backpressure bp(1000, 1600);  // woken at 1500 bytes or fewer
+  ASSERT_TRUE(bp.try_acquire(1550));
+  ASSERT_TRUE(bp.try_acquire(40));
+  bool woken = false;
+  bp.async_acquire(20, boost::asio::bind_executor(io, [&](boost::system::error_code ec) { woken = !ec; }));
+  bp.release(40);  // 1550 bytes: room for the waiter's 20, but not a sixteenth free
+  io.poll();
+  EXPECT_FALSE(woken);
+  EXPECT_TRUE(bp.try_acquire(10));  // a put that does not wait still gets the room
+  bp.release(10);
+  io.restart();
+  io.poll();
+  EXPECT_FALSE(woken);
+  bp.release(1550);
+  io.restart();
+  io.poll();
+  EXPECT_TRUE(woken);
+  EXPECT_EQ(bp.bytes(), 20u);
+}
+
 TEST(backpressure, close_aborts_async_waiters) {
   boost::asio::io_context io;
   backpressure bp(1, 1000);

@@ -44,6 +44,42 @@ TEST(shard_map, a_gap_predicts_nothing_and_marks_the_map_incomplete) {
   EXPECT_FALSE(empty.find(5));
 }
 
+TEST(shard_map, agrees_with_a_scan_of_the_ranges_for_crowded_and_gapped_maps) {
+  // Many shards inside one lookup bucket (split after split of one range),
+  // a gap, and a first shard that starts above zero: every probe must find
+  // what a plain scan of the ranges finds.
+  std::vector<shard_range> shards;
+  uint128 const narrow = static_cast<uint128>(1) << 100;
+  uint128 start = static_cast<uint128>(5) << 110;
+  for (int i = 0; i < 40; ++i, start += narrow) shards.push_back({"crowded-" + std::to_string(i), {start, start + narrow - 1}, true});
+  shards.push_back({"after-gap", {start + 7, half - 1}, true});
+  shards.push_back({"upper", {half, codecs::max_hash_key}, true});
+  shard_map m(shards);
+  EXPECT_FALSE(m.complete());
+
+  auto scan = [&](uint128 key) -> std::optional<std::string> {
+    for (auto const& s : shards)
+      if (s.range.contains(key)) return s.shard_id;
+    return std::nullopt;
+  };
+  std::vector<uint128> probes{0, shards[0].range.starting - 1, start, start + 6, start + 7, half - 1, half,
+                              codecs::max_hash_key};
+  for (auto const& s : shards) {
+    probes.push_back(s.range.starting);
+    probes.push_back(s.range.ending);
+    probes.push_back(s.range.starting + (s.range.ending - s.range.starting) / 2);
+  }
+  for (int i = 0; i < 2000; ++i) probes.push_back(codecs::hash_key_of("key-" + std::to_string(i)));
+  for (uint128 key : probes) {
+    auto found = m.find(key);
+    auto expected = scan(key);
+    ASSERT_EQ(found.has_value(), expected.has_value());
+    if (found) {
+      ASSERT_EQ(m[*found].shard_id, *expected);
+    }
+  }
+}
+
 TEST(shard_map, share_of_is_the_fraction_of_the_range_inside_a_slice) {
   shard_map m(two_shards());
   auto lower = *m.index_of("shardId-000000000000");
