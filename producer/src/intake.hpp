@@ -15,6 +15,7 @@
 
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdlib>
 #include <new>
@@ -98,10 +99,14 @@ public:
       } else {
         i = free_.back();
         free_.pop_back();
-        // The next put most likely fills the next free slot, last written
-        // by the core: asking for its lines now, with intent to write,
-        // overlaps their transfer with this put instead of stalling the next.
-        if (!free_.empty()) prefetch_for_write(&arena_[free_.back()]);
+        // The next puts most likely fill the next free slots, last written
+        // by the core: asking for their lines now, with intent to write,
+        // overlaps the transfers with this put instead of stalling the next.
+        // The slot after next gets its lines; the next one, whose lines were
+        // asked for by the previous put, gets its data's buffer.
+        std::size_t n = free_.size();
+        if (n >= 2) prefetch_for_write(&arena_[free_[n - 2]]);
+        if (n >= 1) prefetch_data_for_write(arena_[free_[n - 1]]);
       }
     }
     // Filled outside the lock: the slot is this thread's until it is queued,
@@ -140,6 +145,10 @@ private:
   static void prefetch_for_write(user_record const* u) noexcept {
     auto const* bytes = reinterpret_cast<char const*>(u);
     for (std::size_t line = 0; line < 4 * 64; line += 64) __builtin_prefetch(bytes + line, 1);
+  }
+  static void prefetch_data_for_write(user_record const& u) noexcept {
+    for (std::size_t off = 0; off < std::min<std::size_t>(u.data.capacity(), 256); off += 64)
+      __builtin_prefetch(u.data.data() + off, 1);
   }
 
   // What the mutex guards shares its cache lines with nothing else. The
