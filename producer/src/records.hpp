@@ -66,10 +66,11 @@ struct completion {
 };
 
 /// A user record's slot, laid out by when the core reads it. A record goes
-/// cold between its three visits (taken over, aggregated, answered), and each
-/// visit pays a cache miss per line it touches: taking over reads line 0,
-/// aggregation lines 0–1 (and line 4 only when its flags say so), completion
-/// lines 0 and 2–3.
+/// cold between its visits (taken over, aggregated — at once if its key is
+/// free, else when the key's earlier Kinesis record is answered — and
+/// answered), and each visit pays a cache miss per line it touches: taking
+/// over reads line 0, aggregation lines 0–1 (and line 4 only when `rare`
+/// says so), completion lines 0 and 2–3.
 struct alignas(64) user_record {
   // Line 0: read on every visit.
   std::uint16_t stream = 0;  ///< index into the producer's stream registry (≤ 1024 streams)
