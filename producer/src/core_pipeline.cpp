@@ -260,6 +260,7 @@ std::uint32_t core_pipeline::open_krec(stream_state& st, std::uint32_t shard, bo
   kr.count = 0;
   kr.bytes = 0;
   kr.user_bytes = 0;
+  kr.user_data_bytes = 0;
   kr.flush_at = clock::time_point::max();
   kr.deadline = clock::time_point::max();
   kr.not_before = {};
@@ -284,6 +285,7 @@ void core_pipeline::append_user(std::uint32_t k, std::uint32_t r) {
   kr.users.push_back(r);
   ++kr.count;
   kr.user_bytes += u.bytes;
+  kr.user_data_bytes += u.data.size();
   kr.deadline = std::min(kr.deadline, u.deadline);
   u.krec = k;
 }

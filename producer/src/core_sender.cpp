@@ -240,6 +240,9 @@ void core_pipeline::complete_krec(std::uint32_t k, std::string_view shard_id, st
   // The room goes back before any outcome is heard (see finish_user), for
   // all of the Kinesis record's user records at once.
   shared_.bp.release(kr.users.size(), kr.user_bytes);
+  // Counted per Kinesis record: completion does not read the data's line.
+  metrics_.user_records_put.add(kr.users.size());
+  metrics_.user_records_data_put.add(kr.user_data_bytes);
   record_prefetcher ahead(intake_, kr.users, record_visit::complete);
   std::uint64_t sub = 0;
   for (std::size_t i = 0; i < kr.users.size(); ++i) {
@@ -248,8 +251,6 @@ void core_pipeline::complete_krec(std::uint32_t k, std::string_view shard_id, st
     user_record& u = intake_[r];
     codecs::uint128 key = key_of(u);
     outcome->sub_sequence = kr.aggregated ? sub : 0;
-    metrics_.user_records_put.add();
-    metrics_.user_records_data_put.add(kr.aggregated ? u.data.size() : kr.blob.size());
     finish_user(r, outcome, room::given_back);
     if (ordered) tracker_.release(key, k, [this](std::uint32_t held) { refeed_.push_back(held); });
     ++sub;

@@ -128,6 +128,7 @@ struct kinesis_rec {
   std::uint32_t count = 0;
   std::size_t bytes = 0;           ///< blob + partition key: what the limits count
   std::uint64_t user_bytes = 0;    ///< the back-pressure room its user records took
+  std::uint64_t user_data_bytes = 0;  ///< its user records' data, for the metrics
   clock::time_point flush_at = clock::time_point::max();  ///< first user record's arrival + RecordMaxBufferedTime
   clock::time_point deadline = clock::time_point::max();  ///< earliest RecordTtl of its user records
   clock::time_point not_before{};  ///< retry backoff

@@ -118,6 +118,9 @@ TEST(producer, every_record_is_acknowledged_and_read_back_in_put_order_per_key) 
   EXPECT_EQ(m.user_records_put, 3000u);
   EXPECT_LT(m.kinesis_records_put, 300u);
   EXPECT_TRUE(records.front().aggregated);
+  std::uint64_t data_bytes = 0;
+  for (auto const& r : records) data_bytes += r.data.size();
+  EXPECT_EQ(m.user_records_data_put, data_bytes);
 }
 
 TEST(producer, put_result_names_the_shard_and_sequence_the_record_landed_at) {
@@ -152,7 +155,13 @@ TEST(producer, unaggregated_records_arrive_as_plain_records_in_order) {
   ASSERT_EQ(records.size(), 300u);
   for (auto const& r : records) EXPECT_FALSE(r.aggregated);
   expect_per_key_order(records, 300, 7);
-  EXPECT_EQ(p.metrics().kinesis_records_put, 300u);
+  auto m = p.metrics();
+  EXPECT_EQ(m.kinesis_records_put, 300u);
+  EXPECT_EQ(m.user_records_put, 300u);
+  std::uint64_t data_bytes = 0;
+  for (auto const& r : records) data_bytes += r.data.size();
+  EXPECT_EQ(m.user_records_data_put, data_bytes);
+  EXPECT_EQ(m.kinesis_records_data_put, data_bytes);
 }
 
 TEST(producer, compressed_records_unwrap_to_the_same_user_records) {
