@@ -29,6 +29,7 @@
 #include <chrono>
 #include <memory>
 #include <set>
+#include <span>
 #include <thread>
 #include <string>
 #include <vector>
@@ -135,6 +136,52 @@ void put(benchmark::State& state) {
   state.counters["max_buffering_ms"] = static_cast<double>(m.buffering_time_ms_max);
 }
 
+// The same flow through put_batch_async: the application hands records over
+// in batches (as a PutRecords loop does), its keys hashed side by side and
+// each batch given to the core under one lock.
+void put_batch(benchmark::State& state) {
+  auto size = static_cast<std::size_t>(state.range(0));
+  auto batch_size = static_cast<std::size_t>(state.range(1));
+  auto c = bench_config(std::chrono::milliseconds(50));
+  auto const threads_before = bench::thread_ids();
+  producer::producer p(c, bench_environment());
+
+  std::vector<std::string> keys;
+  for (int i = 0; i < key_count; ++i) keys.push_back("device-" + std::to_string(i));
+  std::string data = R"({"device_id":"device-1","time":"2022-01-01 00:01:00","measurement":"temperature","value":76.1})";
+  data.resize(size, ' ');
+  // Every batch of the run, made once: the views point into `keys`.
+  std::vector<producer::batch_record> records;
+  for (int i = 0; i < key_count; ++i) records.push_back({keys[static_cast<std::size_t>(i)], data});
+
+  std::atomic<std::uint64_t> ok{0}, failed{0};
+  auto done = [&](std::size_t, producer::put_outcome o) { (o ? ok : failed).fetch_add(1, std::memory_order_relaxed); };
+  std::size_t at = 0;
+  auto next_batch = [&] {
+    if (at + batch_size > records.size()) at = 0;
+    std::span<producer::batch_record const> b(records.data() + at, batch_size);
+    at += batch_size;
+    return b;
+  };
+  for (int i = 0; i < 20000; i += static_cast<int>(batch_size)) p.put_batch_async("bench", next_batch(), done);
+  p.flush_sync();
+
+  std::uint64_t per_iteration = size >= 1024 ? 100000 : 300000;
+  per_iteration -= per_iteration % batch_size;
+  double const core_cpu_before = bench::cpu_seconds_since(threads_before);
+  for (auto _ : state) {
+    for (std::uint64_t i = 0; i < per_iteration; i += batch_size) p.put_batch_async("bench", next_batch(), done);
+    p.flush_sync();
+  }
+  double const core_cpu = bench::cpu_seconds_since(threads_before) - core_cpu_before;
+  auto const records_put = static_cast<double>(state.iterations() * per_iteration);
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * per_iteration));
+  state.counters["per_core_cpu_s"] = core_cpu > 0 ? records_put / core_cpu : 0;
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * per_iteration * size));
+  state.counters["failed"] = static_cast<double>(failed.load());
+  state.counters["max_buffering_ms"] = static_cast<double>(p.metrics().buffering_time_ms_max);
+}
+
 BENCHMARK(put)
     ->ArgNames({"size", "agg", "zstd"})
     ->Args({100, 1, 0})
@@ -202,6 +249,13 @@ void put_latency_at_half_load(benchmark::State& state) {
   if (latency_us.front() < 0) state.SkipWithError("a record was not completed");
 }
 
+BENCHMARK(put_batch)
+    ->ArgNames({"size", "batch"})
+    ->Args({100, 500})
+    ->Args({100, 50})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MinTime(2.0);
 BENCHMARK(put_latency_at_half_load)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace

@@ -17,6 +17,15 @@ bool backpressure::try_acquire(std::uint64_t bytes) noexcept {
   return false;
 }
 
+bool backpressure::try_acquire_many(std::uint64_t records, std::uint64_t bytes) noexcept {
+  std::uint64_t r = records_.fetch_add(records);
+  std::uint64_t b = bytes_.fetch_add(bytes);
+  if (r + records <= max_records_ && b + bytes <= max_bytes_) return true;
+  records_.fetch_sub(records);
+  bytes_.fetch_sub(bytes);
+  return false;
+}
+
 bool backpressure::acquire_blocking(std::uint64_t bytes) {
   if (try_acquire(bytes)) return true;
   std::unique_lock lock(mutex_);

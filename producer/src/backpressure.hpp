@@ -37,6 +37,10 @@ public:
   /// Takes room for one record of `bytes` if both bounds allow it (an empty
   /// producer always admits one record, whatever its size).
   bool try_acquire(std::uint64_t bytes) noexcept;
+  /// Takes room for `records` records of `bytes` in all, if all of them fit
+  /// within both bounds (nothing is taken otherwise): a batch's counters
+  /// are touched once, not per record.
+  bool try_acquire_many(std::uint64_t records, std::uint64_t bytes) noexcept;
   /// Waits on the calling thread until there is room or close(). True if
   /// room was taken.
   bool acquire_blocking(std::uint64_t bytes);

@@ -127,6 +127,48 @@ public:
     return true;
   }
 
+  struct batch_push {
+    bool wake = false;     ///< as push()'s result
+    std::size_t filled = 0;  ///< records queued: less than asked only if filling one threw
+  };
+
+  /// push() for `n` records, filled by `fill(k, slot)` for k in [0, n) and
+  /// queued in that order: the slots are taken under one lock and queued
+  /// under one more, whatever `n`. `slots` is the caller's scratch. A fill
+  /// that throws (out of memory) ends the batch there: the records before
+  /// it are queued, the rest's slots go back, and `filled` says how many.
+  template <class Fill>
+  batch_push push_many(std::size_t n, std::vector<std::uint32_t>& slots, Fill&& fill) {
+    slots.clear();
+    {
+      std::lock_guard lock(mutex_);
+      std::size_t reuse = std::min(n, free_.size());
+      slots.assign(free_.end() - static_cast<std::ptrdiff_t>(reuse), free_.end());
+      free_.resize(free_.size() - reuse);
+      while (slots.size() < n) slots.push_back(arena_.grow());
+    }
+    // Slots were last written by the core: their lines are asked for well
+    // ahead, and their data buffers (whose address is in those lines) less
+    // far ahead, once the lines have most likely arrived.
+    constexpr std::size_t slot_ahead = 8, data_ahead = 4;
+    for (std::size_t k = 0; k < std::min(slot_ahead, n); ++k) prefetch_for_write(&arena_[slots[k]]);
+    std::size_t filled = 0;
+    try {
+      for (; filled < n; ++filled) {
+        if (filled + slot_ahead < n) prefetch_for_write(&arena_[slots[filled + slot_ahead]]);
+        if (filled + data_ahead < n) prefetch_data_for_write(arena_[slots[filled + data_ahead]]);
+        fill(filled, arena_[slots[filled]]);
+      }
+    } catch (...) {
+    }
+    std::lock_guard lock(mutex_);
+    queued_.insert(queued_.end(), slots.begin(), slots.begin() + static_cast<std::ptrdiff_t>(filled));
+    free_.insert(free_.end(), slots.begin() + static_cast<std::ptrdiff_t>(filled), slots.end());
+    if (filled == 0 || wake_pending_) return {false, filled};
+    wake_pending_ = true;
+    return {true, filled};
+  }
+
   /// Swaps the queued slot indices into `taken` (cleared first) and takes
   /// back the slots in `finished` (left empty) for reuse.
   void take(std::vector<std::uint32_t>& taken, std::vector<std::uint32_t>& finished) {

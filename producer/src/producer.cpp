@@ -17,7 +17,10 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/system/system_error.hpp>
 
+#include <atomic>
+#include <limits>
 #include <random>
+#include <span>
 
 namespace kinesys::producer {
 
@@ -66,6 +69,10 @@ detail::core_connection connect_settings(producer_config const& c, engine::aws::
 }
 
 }  // namespace
+
+namespace detail {
+struct batch_state;
+}
 
 struct producer::impl {
   // What put validated and computed on the calling thread.
@@ -176,10 +183,34 @@ struct producer::impl {
 
   boost::system::result<void, put_error> prepare(std::string_view stream, std::string_view key,
                                                  std::string_view data, put_options const& options, prepared& p) {
+    auto id = check_stream(stream);
+    if (!id) return id.error();
+    p.stream = *id;
+    if (auto r = check_record(key, data, options, p); !r) return r;
+    if (options.explicit_hash_key.empty()) p.hash_key = codecs::hash_key_of(key);
+    p.core = detail::core_of(p.hash_key, cores.size());
+    return {};
+  }
+
+  /// The stream's registry index, once the producer is open and the name
+  /// can be one.
+  boost::system::result<std::uint32_t, put_error> check_stream(std::string_view stream) {
     if (shared.closed.load(std::memory_order_acquire)) return put_error(errc::producer_closed);
     if (stream.empty() || stream.size() > 128)
       return put_error(errc::stream_not_found, "stream name must have 1 to 128 characters, got " +
                                                    std::to_string(stream.size()));
+    auto id = shared.streams.id(stream);
+    if (!id)
+      return put_error(errc::rejected, "more than " + std::to_string(detail::stream_registry::max_streams) +
+                                           " streams used by one producer");
+    return *id;
+  }
+
+  /// Validates one record and fills `p` but for its stream, core and, when
+  /// there is no explicit hash key, hash key: those the caller computes
+  /// (a batch hashes its keys side by side).
+  static boost::system::result<void, put_error> check_record(std::string_view key, std::string_view data,
+                                                             put_options const& options, prepared& p) {
     if (auto r = validate_partition_key(key); !r) return r;
     if (data.size() + key.size() > detail::record_max_bytes)
       return put_error(errc::record_too_large, "record too large: " + std::to_string(data.size()) +
@@ -192,18 +223,10 @@ struct producer::impl {
                          "explicit hash key \"" + std::string(options.explicit_hash_key.substr(0, 48)) +
                              "\": " + h.error().message());
       p.hash_key = *h;
-    } else {
-      p.hash_key = codecs::hash_key_of(key);
     }
-    auto id = shared.streams.id(stream);
-    if (!id)
-      return put_error(errc::rejected, "more than " + std::to_string(detail::stream_registry::max_streams) +
-                                           " streams used by one producer");
-    p.stream = *id;
     p.partition_key = key;
     p.explicit_hash_key = options.explicit_hash_key;
     p.data = data;
-    p.core = detail::core_of(p.hash_key, cores.size());
     p.cost = data.size() + key.size() + options.explicit_hash_key.size();
     p.source = options.source;
     p.offset = options.offset;
@@ -226,31 +249,42 @@ struct producer::impl {
               std::string_view stamp_origin = {}) {
     detail::checkpoint_ticket ticket;
     if (p.source) ticket = shared.checkpoints.add(p.source->id, p.offset);
-    auto now = clock::now();
+    auto const deadline = clock::now() + shared.config.record_ttl;
     auto& pipeline = *pipelines[p.core];
     bool wake = pipeline.intake().push([&](detail::user_record& u) {
-      u.stream = static_cast<std::uint16_t>(p.stream);
-      bool rare = !p.explicit_hash_key.empty() || !stamp_origin.empty();
-      // The rare strings' line is written only when it holds something,
-      // now or from the slot's previous record.
-      if (rare || u.rare) {
-        u.explicit_hash_key.assign(p.explicit_hash_key);
-        u.stamp_origin_text.assign(stamp_origin);
-      }
-      u.rare = rare;
-      u.hash_key = p.hash_key;
-      u.partition_key.assign(p.partition_key);
-      u.data.assign(p.data);
-      u.deadline = now + shared.config.record_ttl;
+      fill(u, p, deadline, stamp, stamp_origin);
       u.done = std::move(done);
       u.ticket = ticket;
-      u.stamp = stamp;
-      u.stamp_origin = 0;
-      u.spool_id = 0;
-      u.bytes = static_cast<std::uint32_t>(p.cost);
     });
     if (wake) cores.post(p.core, [&pipeline] { pipeline.drain(); });
   }
+
+  static void fill(detail::user_record& u, prepared const& p, clock::time_point deadline, std::uint64_t stamp,
+                   std::string_view stamp_origin) {
+    u.stream = static_cast<std::uint16_t>(p.stream);
+    bool rare = !p.explicit_hash_key.empty() || !stamp_origin.empty();
+    // The rare strings' line is written only when it holds something,
+    // now or from the slot's previous record.
+    if (rare || u.rare) {
+      u.explicit_hash_key.assign(p.explicit_hash_key);
+      u.stamp_origin_text.assign(stamp_origin);
+    }
+    u.rare = rare;
+    u.hash_key = p.hash_key;
+    u.partition_key.assign(p.partition_key);
+    u.data.assign(p.data);
+    u.deadline = deadline;
+    u.stamp = stamp;
+    u.stamp_origin = 0;
+    u.spool_id = 0;
+    u.bytes = static_cast<std::uint32_t>(p.cost);
+  }
+
+  void put_batch(std::string_view stream, std::span<batch_record const> records, batch_callback done);
+  // Hands `part` (indices into `batch_records`, all for `core`, room taken)
+  // to that core at once, and clears it. `batch` is the batch's state.
+  void hand_over_part(std::size_t core, std::vector<std::uint32_t>& part, std::vector<prepared>& batch_records,
+                      std::vector<std::uint32_t>& slots, clock::time_point deadline, detail::batch_state* batch);
 
   metrics_snapshot snapshot() const {
     metrics_snapshot m;
@@ -304,6 +338,162 @@ struct producer::impl {
   bool metrics_started = false;
 };
 
+namespace detail {
+
+// A batch's callback, shared by its records' completions (each holds a
+// pointer and an index: small enough for std::function to keep inline, so a
+// record's completion allocates nothing). The last completion frees it.
+struct batch_state {
+  producer::batch_callback done;
+  std::atomic<std::size_t> remaining;
+
+  void complete(std::size_t index, put_outcome outcome) {
+    done(index, std::move(outcome));
+    if (remaining.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+  }
+};
+
+}  // namespace detail
+
+namespace {
+
+// A calling thread's working vectors, kept between batches so that a batch
+// allocates nothing once they have grown. A batch started from within
+// another's callback on the same thread (a refused record's outcome is
+// delivered at once) gets fresh ones.
+struct batch_scratch {
+  std::vector<producer::impl::prepared> prepared;
+  std::vector<std::uint32_t> accepted;  ///< records that passed validation, in order
+  std::vector<std::string_view> keys;   ///< the partition keys to hash
+  std::vector<std::uint32_t> hashed;    ///< whose they are
+  std::vector<codecs::uint128> hashes;
+  std::vector<std::vector<std::uint32_t>> by_core;  ///< records with room, not yet handed over
+  std::vector<std::uint32_t> slots;
+  bool busy = false;
+};
+
+class scratch_lease {
+public:
+  scratch_lease() : s_(cached().busy ? own_ : cached()) { s_.busy = true; }
+  ~scratch_lease() { s_.busy = false; }
+  scratch_lease(scratch_lease const&) = delete;
+  scratch_lease& operator=(scratch_lease const&) = delete;
+  batch_scratch& get() noexcept { return s_; }
+
+private:
+  static batch_scratch& cached() {
+    thread_local batch_scratch s;
+    return s;
+  }
+  batch_scratch own_;
+  batch_scratch& s_;
+};
+
+}  // namespace
+
+void producer::impl::put_batch(std::string_view stream, std::span<batch_record const> records, batch_callback done) {
+  if (records.empty()) return;
+  auto* batch = new detail::batch_state{std::move(done), records.size()};
+  auto id = check_stream(stream);
+  if (!id) {
+    // The last completion frees the batch: nothing is read after it.
+    for (std::size_t i = 0; i < records.size(); ++i) batch->complete(i, id.error());
+    return;
+  }
+  if (records.size() > std::numeric_limits<std::uint32_t>::max()) {
+    for (std::size_t i = 0; i < records.size(); ++i)
+      batch->complete(i, put_error(errc::rejected, "a batch holds at most 4294967295 records, got " +
+                                                       std::to_string(records.size())));
+    return;
+  }
+  scratch_lease lease;
+  batch_scratch& s = lease.get();
+  s.prepared.resize(records.size());
+  s.accepted.clear();
+  s.keys.clear();
+  s.hashed.clear();
+  std::uint64_t total_cost = 0;
+  for (std::uint32_t i = 0; i < records.size(); ++i) {
+    auto const& r = records[i];
+    prepared& p = s.prepared[i];
+    p = {};
+    p.stream = *id;
+    if (auto ok = check_record(r.partition_key, r.data, r.options, p); !ok) {
+      batch->complete(i, ok.error());
+      continue;
+    }
+    s.accepted.push_back(i);
+    total_cost += p.cost;
+    if (r.options.explicit_hash_key.empty()) {
+      s.keys.push_back(r.partition_key);
+      s.hashed.push_back(i);
+    }
+  }
+  s.hashes.resize(s.keys.size());
+  codecs::hash_keys_of(s.keys, s.hashes.data());
+  for (std::size_t k = 0; k < s.hashed.size(); ++k) s.prepared[s.hashed[k]].hash_key = s.hashes[k];
+  for (auto i : s.accepted) s.prepared[i].core = detail::core_of(s.prepared[i].hash_key, cores.size());
+
+  s.by_core.resize(cores.size());
+  for (auto& c : s.by_core) c.clear();
+  auto const deadline = clock::now() + shared.config.record_ttl;
+  auto hand_over = [&] {
+    for (std::size_t c = 0; c < s.by_core.size(); ++c)
+      if (!s.by_core[c].empty()) hand_over_part(c, s.by_core[c], s.prepared, s.slots, deadline, batch);
+  };
+  auto take = [&](std::uint32_t i) {
+    prepared& p = s.prepared[i];
+    // Tickets in the batch's order, once room is taken: a record refused
+    // for room must not hold its source's checkpoint back.
+    if (p.source) p.ticket = shared.checkpoints.add(p.source->id, p.offset);
+    s.by_core[p.core].push_back(i);
+  };
+  auto& bp = shared.bp;
+  if (bp.try_acquire_many(s.accepted.size(), total_cost)) {
+    for (auto i : s.accepted) take(i);
+  } else {
+    for (auto i : s.accepted) {
+      prepared const& p = s.prepared[i];
+      if (!bp.try_acquire(p.cost)) {
+        if (shared.config.backpressure == backpressure_mode::fail || cores.current_core()) {
+          batch->complete(i, limit_error());
+          continue;
+        }
+        // What holds room goes to the cores first: only they free room.
+        hand_over();
+        if (!bp.acquire_blocking(p.cost)) {
+          batch->complete(i, put_error(errc::producer_closed));
+          continue;
+        }
+      }
+      take(i);
+    }
+  }
+  hand_over();
+}
+
+void producer::impl::hand_over_part(std::size_t core, std::vector<std::uint32_t>& part, std::vector<prepared>& batch_records,
+                                    std::vector<std::uint32_t>& slots, clock::time_point deadline, detail::batch_state* batch) {
+  auto& pipeline = *pipelines[core];
+  auto pushed = pipeline.intake().push_many(part.size(), slots, [&](std::size_t k, detail::user_record& u) {
+    std::uint32_t i = part[k];
+    prepared const& p = batch_records[i];
+    fill(u, p, deadline, 0, {});
+    u.done.callback = [batch, index = std::size_t{i}](put_outcome o) { batch->complete(index, std::move(o)); };
+    u.ticket = p.ticket;
+  });
+  if (pushed.wake) cores.post(core, [&pipeline] { pipeline.drain(); });
+  // Only an allocation failing while a slot was filled stops short: those
+  // records are answered here, their room and checkpoints given back.
+  for (std::size_t k = pushed.filled; k < part.size(); ++k) {
+    prepared const& p = batch_records[part[k]];
+    if (p.ticket.valid()) shared.checkpoints.fail(p.ticket);
+    shared.bp.release(p.cost);
+    batch->complete(part[k], put_error(errc::rejected, "out of memory while handing the record over"));
+  }
+  part.clear();
+}
+
 producer::producer(producer_config config, engine::aws::environment const& env)
     : impl_(std::make_unique<impl>(std::move(config), env)) {}
 
@@ -351,6 +541,11 @@ void producer::put_async(std::string_view stream, std::string_view partition_key
   detail::completion c;
   c.callback = std::move(done);
   impl_->submit(p, std::move(c));
+}
+
+void producer::put_batch_async(std::string_view stream, std::span<batch_record const> records,
+                               batch_callback done) {
+  impl_->put_batch(stream, records, std::move(done));
 }
 
 std::future<put_outcome> producer::put_future(std::string_view stream, std::string_view partition_key,

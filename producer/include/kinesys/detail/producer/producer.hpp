@@ -19,6 +19,7 @@
 #include <future>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -39,9 +40,18 @@ struct put_options {
   std::uint64_t offset = 0;
 };
 
+/// One record of a put_batch_async.
+struct batch_record {
+  std::string_view partition_key;
+  std::string_view data;
+  put_options options{};
+};
+
 class producer {
 public:
   using callback = std::function<void(put_outcome)>;
+  /// A batch's outcomes: `index` is the record's position in the batch.
+  using batch_callback = std::function<void(std::size_t index, put_outcome)>;
 
   /// Starts the producer's cores. Throws boost::system::system_error for an
   /// invalid configuration (config_invalid, naming the key) or unusable AWS
@@ -75,6 +85,19 @@ public:
   /// calling thread. @locality any thread
   void put_async(std::string_view stream, std::string_view partition_key, std::string_view data, callback done,
                  put_options options = {});
+  /// put_async for many records of one stream at once, in their order (per
+  /// partition key, as if put one by one): their keys are hashed side by
+  /// side and each producer core is handed its share under one lock, which
+  /// makes a record's hand-off several times cheaper for an application that
+  /// has records in batches (a polled queue, a file's lines, a request of
+  /// events). `done` runs once per record, with its index, on a producer
+  /// core (with Cores > 1, on several at once: it must be thread-safe), or
+  /// at once on the calling thread for a record refused before hand-off
+  /// (bad input, closed, outstanding_limit under BackpressureMode=fail).
+  /// Blocks like put_async while the outstanding limits are reached; a
+  /// batch larger than MaxOutstandingRecords is handed over in parts.
+  /// @locality any thread
+  void put_batch_async(std::string_view stream, std::span<batch_record const> records, batch_callback done);
   /// For plain threads that want a future. @locality any thread
   std::future<put_outcome> put_future(std::string_view stream, std::string_view partition_key, std::string_view data,
                                       put_options options = {});
