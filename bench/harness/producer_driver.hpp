@@ -1,8 +1,8 @@
 #pragma once
 // The application side of the produce and pipeline scenarios: one thread
 // putting the pool's records into a kinesys producer as fast as it accepts
-// them (or at the configured rate), counting acknowledgements and timing
-// each put to its acknowledgement.
+// them (or at the configured rate), one by one or in batches (put_batch),
+// counting acknowledgements and timing each put to its acknowledgement.
 #include "measure.hpp"
 #include "records.hpp"
 #include "run_config.hpp"
@@ -41,9 +41,11 @@ public:
 
 private:
   void feed();
+  void feed_batches();
   record_pool const& records_;
   std::string stream_;
   double rate_;
+  std::size_t batch_;
   std::set<int> before_;
   std::unique_ptr<producer::producer> producer_;
   std::atomic<std::uint64_t> ok_{0}, failed_{0}, offered_{0};

@@ -95,6 +95,10 @@ boost::system::result<void, std::string> apply_setting(run_config& c, setting co
     if (!parse_number(v, c.shards) || c.shards < 1 || c.shards > 1000) return bad("expected 1 .. 1000");
     return {};
   }
+  if (key == "put_batch") {
+    if (!parse_number(v, c.put_batch) || c.put_batch < 1 || c.put_batch > 10000) return bad("expected 1 .. 10000");
+    return {};
+  }
   if (key == "raw_concurrency") {
     if (!parse_number(v, c.raw_concurrency) || c.raw_concurrency < 1 || c.raw_concurrency > 256)
       return bad("expected 1 .. 256");

@@ -29,6 +29,7 @@ struct run_config {
   std::size_t record_size = 100;  ///< record_size: bytes of a fixed-size record
   int shards = 4;              ///< shards: of the stream
   std::size_t raw_concurrency = 8;  ///< raw_concurrency: requests in flight (raw)
+  std::size_t put_batch = 1;   ///< put_batch: records per hand-off (1 = put_async, more = put_batch_async)
   std::string compression = "none";  ///< the value given, for labels
 
   /// The swept values of this point, in axis order ("compression=zstd1").
