@@ -93,6 +93,35 @@ engine::aws::environment bench_environment() {
                                              {"AWS_REGION", "us-east-1"}});
 }
 
+/// What a run puts: key_count device keys, and JSON telemetry like the
+/// seeds' events, padded to the record size.
+struct bench_input {
+  explicit bench_input(std::size_t size) {
+    for (int i = 0; i < key_count; ++i) keys.push_back("device-" + std::to_string(i));
+    data = R"({"device_id":"device-1","time":"2022-01-01 00:01:00","measurement":"temperature","value":76.1})";
+    data.resize(size, ' ');
+  }
+  std::vector<std::string> keys;
+  std::string data;
+};
+
+std::uint64_t records_per_iteration(std::size_t size) { return size >= 1024 ? 100000 : 300000; }
+
+void report(benchmark::State& state, std::uint64_t per_iteration, std::size_t size, double core_cpu,
+            producer::producer const& p, std::uint64_t failed) {
+  auto const records = static_cast<double>(state.iterations() * per_iteration);
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * per_iteration));
+  // Per second of the producer core's CPU: the rate one fully busy core
+  // would reach, whatever else shares this machine's cores.
+  state.counters["per_core_cpu_s"] = core_cpu > 0 ? records / core_cpu : 0;
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * per_iteration * size));
+  auto m = p.metrics();
+  state.counters["failed"] = static_cast<double>(failed);
+  state.counters["kinesis_records"] = static_cast<double>(m.kinesis_records_put);
+  state.counters["retries"] = static_cast<double>(m.retries);
+  state.counters["max_buffering_ms"] = static_cast<double>(m.buffering_time_ms_max);
+}
+
 void put(benchmark::State& state) {
   auto size = static_cast<std::size_t>(state.range(0));
   auto c = bench_config(std::chrono::milliseconds(50));
@@ -102,38 +131,22 @@ void put(benchmark::State& state) {
   // CPU time the floor is stated for.
   auto const threads_before = bench::thread_ids();
   producer::producer p(c, bench_environment());
-
-  std::vector<std::string> keys;
-  for (int i = 0; i < key_count; ++i) keys.push_back("device-" + std::to_string(i));
-  // JSON telemetry like the seeds' events, padded to the record size.
-  std::string data = R"({"device_id":"device-1","time":"2022-01-01 00:01:00","measurement":"temperature","value":76.1})";
-  data.resize(size, ' ');
+  bench_input in(size);
 
   std::atomic<std::uint64_t> ok{0}, failed{0};
   auto done = [&](producer::put_outcome o) { (o ? ok : failed).fetch_add(1, std::memory_order_relaxed); };
   // Warm up: shard map loaded, pools and buffers grown.
-  for (int i = 0; i < 20000; ++i) p.put_async("bench", keys[i % key_count], data, done);
+  for (int i = 0; i < 20000; ++i) p.put_async("bench", in.keys[i % key_count], in.data, done);
   p.flush_sync();
 
-  std::uint64_t per_iteration = size >= 1024 ? 100000 : 300000;
+  std::uint64_t const per_iteration = records_per_iteration(size);
   std::uint64_t n = 0;
   double const core_cpu_before = bench::cpu_seconds_since(threads_before);
   for (auto _ : state) {
-    for (std::uint64_t i = 0; i < per_iteration; ++i, ++n) p.put_async("bench", keys[n % key_count], data, done);
+    for (std::uint64_t i = 0; i < per_iteration; ++i, ++n) p.put_async("bench", in.keys[n % key_count], in.data, done);
     p.flush_sync();
   }
-  double const core_cpu = bench::cpu_seconds_since(threads_before) - core_cpu_before;
-  auto const records = static_cast<double>(state.iterations() * per_iteration);
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * per_iteration));
-  // Per second of the producer core's CPU: the rate one fully busy core
-  // would reach, whatever else shares this machine's cores.
-  state.counters["per_core_cpu_s"] = core_cpu > 0 ? records / core_cpu : 0;
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * per_iteration * size));
-  auto m = p.metrics();
-  state.counters["failed"] = static_cast<double>(failed.load());
-  state.counters["kinesis_records"] = static_cast<double>(m.kinesis_records_put);
-  state.counters["retries"] = static_cast<double>(m.retries);
-  state.counters["max_buffering_ms"] = static_cast<double>(m.buffering_time_ms_max);
+  report(state, per_iteration, size, bench::cpu_seconds_since(threads_before) - core_cpu_before, p, failed.load());
 }
 
 // The same flow through put_batch_async: the application hands records over
@@ -145,14 +158,10 @@ void put_batch(benchmark::State& state) {
   auto c = bench_config(std::chrono::milliseconds(50));
   auto const threads_before = bench::thread_ids();
   producer::producer p(c, bench_environment());
-
-  std::vector<std::string> keys;
-  for (int i = 0; i < key_count; ++i) keys.push_back("device-" + std::to_string(i));
-  std::string data = R"({"device_id":"device-1","time":"2022-01-01 00:01:00","measurement":"temperature","value":76.1})";
-  data.resize(size, ' ');
-  // Every batch of the run, made once: the views point into `keys`.
+  bench_input in(size);
+  // Every batch of the run is a window of these, made once.
   std::vector<producer::batch_record> records;
-  for (int i = 0; i < key_count; ++i) records.push_back({keys[static_cast<std::size_t>(i)], data});
+  for (auto const& key : in.keys) records.push_back({key, in.data});
 
   std::atomic<std::uint64_t> ok{0}, failed{0};
   auto done = [&](std::size_t, producer::put_outcome o) { (o ? ok : failed).fetch_add(1, std::memory_order_relaxed); };
@@ -166,20 +175,14 @@ void put_batch(benchmark::State& state) {
   for (int i = 0; i < 20000; i += static_cast<int>(batch_size)) p.put_batch_async("bench", next_batch(), done);
   p.flush_sync();
 
-  std::uint64_t per_iteration = size >= 1024 ? 100000 : 300000;
+  std::uint64_t per_iteration = records_per_iteration(size);
   per_iteration -= per_iteration % batch_size;
   double const core_cpu_before = bench::cpu_seconds_since(threads_before);
   for (auto _ : state) {
     for (std::uint64_t i = 0; i < per_iteration; i += batch_size) p.put_batch_async("bench", next_batch(), done);
     p.flush_sync();
   }
-  double const core_cpu = bench::cpu_seconds_since(threads_before) - core_cpu_before;
-  auto const records_put = static_cast<double>(state.iterations() * per_iteration);
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * per_iteration));
-  state.counters["per_core_cpu_s"] = core_cpu > 0 ? records_put / core_cpu : 0;
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * per_iteration * size));
-  state.counters["failed"] = static_cast<double>(failed.load());
-  state.counters["max_buffering_ms"] = static_cast<double>(p.metrics().buffering_time_ms_max);
+  report(state, per_iteration, size, bench::cpu_seconds_since(threads_before) - core_cpu_before, p, failed.load());
 }
 
 BENCHMARK(put)
@@ -197,9 +200,9 @@ BENCHMARK(put)
 void put_latency_at_half_load(benchmark::State& state) {
   using clock = std::chrono::steady_clock;
   producer::producer p(bench_config(std::chrono::milliseconds(100)), bench_environment());
-  std::vector<std::string> keys;
-  for (int i = 0; i < key_count; ++i) keys.push_back("device-" + std::to_string(i));
-  std::string data = R"({"device_id":"device-1","time":"2022-01-01 00:01:00","measurement":"temperature","value":76.1})";
+  bench_input in(100);
+  auto const& keys = in.keys;
+  auto const& data = in.data;
 
   std::atomic<std::uint64_t> failed{0};
   auto count = [&](producer::put_outcome o) {
