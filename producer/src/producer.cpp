@@ -375,12 +375,18 @@ struct batch_scratch {
 class scratch_lease {
 public:
   scratch_lease() : s_(cached().busy ? own_ : cached()) { s_.busy = true; }
-  ~scratch_lease() { s_.busy = false; }
+  ~scratch_lease() {
+    // An unusually large batch should not pin its working memory in every
+    // thread that once put one.
+    if (s_.prepared.capacity() > large_batch) s_ = batch_scratch{};
+    s_.busy = false;
+  }
   scratch_lease(scratch_lease const&) = delete;
   scratch_lease& operator=(scratch_lease const&) = delete;
   batch_scratch& get() noexcept { return s_; }
 
 private:
+  static constexpr std::size_t large_batch = 65536;
   static batch_scratch& cached() {
     thread_local batch_scratch s;
     return s;

@@ -165,6 +165,23 @@ TEST(put_batch, a_batch_larger_than_the_outstanding_limit_goes_in_parts) {
   }
 }
 
+// Past 65,536 records a batch's working vectors are given back afterwards;
+// the thread's next batch must start from fresh ones and work as before.
+TEST(put_batch, a_very_large_batch_and_the_next_one_are_both_delivered) {
+  local_stream s(2);
+  producer p(s.config(), kinesys::test::local_environment());
+  std::map<std::string, int> next;
+  batch_data large(70000, 101, next);
+  batch_data small(10, 3, next);
+  outcomes large_out(large.records.size()), small_out(small.records.size());
+  p.put_batch_async(s.name, large.records, large_out.callback());
+  p.put_batch_async(s.name, small.records, small_out.callback());
+  p.flush_sync();
+  for (auto const& o : large_out.all) ASSERT_TRUE(o) << o.error().message;
+  for (auto const& o : small_out.all) ASSERT_TRUE(o) << o.error().message;
+  EXPECT_EQ(stream_client(s.server.endpoint()).read_all(s.name).size(), 70010u);
+}
+
 TEST(put_batch, fail_fast_back_pressure_refuses_what_does_not_fit) {
   local_stream s(1);
   auto c = s.config();
