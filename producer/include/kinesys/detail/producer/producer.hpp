@@ -91,9 +91,11 @@ public:
   /// makes a record's hand-off several times cheaper for an application that
   /// has records in batches (a polled queue, a file's lines, a request of
   /// events). `done` runs once per record, with its index, on a producer
-  /// core (with Cores > 1, on several at once: it must be thread-safe), or
-  /// at once on the calling thread for a record refused before hand-off
-  /// (bad input, closed, outstanding_limit under BackpressureMode=fail).
+  /// core, or at once on the calling thread for a record refused before
+  /// hand-off (bad input, closed, outstanding_limit under
+  /// BackpressureMode=fail). It must be thread-safe: with Cores > 1, or once
+  /// part of a large batch was handed over, it runs on several threads at
+  /// once.
   /// Blocks like put_async while the outstanding limits are reached; a
   /// batch larger than MaxOutstandingRecords is handed over in parts.
   /// @locality any thread
