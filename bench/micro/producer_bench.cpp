@@ -164,7 +164,7 @@ void put_batch(benchmark::State& state) {
   for (auto const& key : in.keys) records.push_back({key, in.data});
 
   std::atomic<std::uint64_t> ok{0}, failed{0};
-  auto done = [&](std::size_t, producer::put_outcome o) { (o ? ok : failed).fetch_add(1, std::memory_order_relaxed); };
+  auto done = [&](std::size_t, producer::put_outcome const& o) { (o ? ok : failed).fetch_add(1, std::memory_order_relaxed); };
   std::size_t at = 0;
   auto next_batch = [&] {
     if (at + batch_size > records.size()) at = 0;

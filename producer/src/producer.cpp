@@ -347,8 +347,8 @@ struct batch_state {
   producer::batch_callback done;
   std::atomic<std::size_t> remaining;
 
-  void complete(std::size_t index, put_outcome outcome) {
-    done(index, std::move(outcome));
+  void complete(std::size_t index, put_outcome const& outcome) {
+    done(index, outcome);
     if (remaining.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
   }
 };
@@ -485,7 +485,7 @@ void producer::impl::hand_over_part(std::size_t core, std::vector<std::uint32_t>
     std::uint32_t i = part[k];
     prepared const& p = batch_records[i];
     fill(u, p, deadline, 0, {});
-    u.done.callback = [batch, index = std::size_t{i}](put_outcome o) { batch->complete(index, std::move(o)); };
+    u.done.callback = [batch, index = std::size_t{i}](put_outcome o) { batch->complete(index, o); };
     u.ticket = p.ticket;
   });
   if (pushed.wake) cores.post(core, [&pipeline] { pipeline.drain(); });

@@ -42,9 +42,9 @@ struct local_stream {
 struct outcomes {
   explicit outcomes(std::size_t n) : all(n, put_error(errc::rejected, "never completed")), calls(n, 0) {}
   producer::batch_callback callback() {
-    return [this](std::size_t i, put_outcome o) {
+    return [this](std::size_t i, put_outcome const& o) {
       std::lock_guard lock(m);
-      all.at(i) = std::move(o);
+      all.at(i) = o;
       ++calls.at(i);
     };
   }
@@ -151,8 +151,9 @@ TEST(put_batch, a_batch_larger_than_the_outstanding_limit_goes_in_parts) {
   batch_data b(1000, 7, next);
   outcomes out(b.records.size());
   p.put_batch_async(s.name, b.records, out.callback());
-  // put_batch_async returned: everything but what the last part holds was
-  // answered, so the limit was kept on the way.
+  // Every record had room taken by now, yet no more than the limit is
+  // outstanding: the batch waited for room part by part instead of taking
+  // it all at once.
   EXPECT_LE(p.outstanding(), 100u);
   p.flush_sync();
   for (auto const& o : out.all) ASSERT_TRUE(o) << o.error().message;

@@ -50,8 +50,9 @@ struct batch_record {
 class producer {
 public:
   using callback = std::function<void(put_outcome)>;
-  /// A batch's outcomes: `index` is the record's position in the batch.
-  using batch_callback = std::function<void(std::size_t index, put_outcome)>;
+  /// A batch's outcomes: `index` is the record's position in the batch. By
+  /// reference: a record's outcome is not copied on its way to the caller.
+  using batch_callback = std::function<void(std::size_t index, put_outcome const&)>;
 
   /// Starts the producer's cores. Throws boost::system::system_error for an
   /// invalid configuration (config_invalid, naming the key) or unusable AWS
