@@ -41,7 +41,6 @@ public:
 
 private:
   void feed();
-  void feed_batches();
   record_pool const& records_;
   std::string stream_;
   double rate_;
