@@ -17,7 +17,7 @@ set_target_properties(kinesys_options PROPERTIES EXPORT_NAME options)
 add_link_options(-Wl,--compress-debug-sections=zlib)
 # Sanitizer builds are position-independent executables with millions of
 # relative relocations (80 MB in an ASan test binary); packed, they take
-# about 1 MB. Needs binutils 2.38 and glibc 2.36, as on Debian 12.
+# about 1.5 MB. Needs binutils 2.38 and glibc 2.36, as on Debian 12.
 include(CheckLinkerFlag)
 check_linker_flag(CXX "-Wl,-z,pack-relative-relocs" KINESYS_HAVE_PACKED_RELOCS)
 if(KINESYS_HAVE_PACKED_RELOCS)
