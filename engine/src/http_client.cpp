@@ -10,11 +10,14 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/http/span_body.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
 #include <algorithm>
 #include <deque>
+#include <optional>
+#include <span>
 #include <stdexcept>
 #include <system_error>
 #include <unordered_map>
@@ -52,8 +55,12 @@ struct pool {
   std::deque<waiter*> waiters;
 };
 
-http::request<http::string_body> to_beast(endpoint const& ep, http_request&& req) {
-  http::request<http::string_body> out;
+// The body is sent from where it lies (the request's own string, or the
+// caller's): Beast serialises a span as it would a string, without a copy.
+using outgoing_request = http::request<http::span_body<char const>>;
+
+outgoing_request to_beast(endpoint const& ep, http_request const& req, std::string_view body) {
+  outgoing_request out;
   out.version(11);
   auto const verb = http::string_to_verb(req.method);
   if (verb != http::verb::unknown)
@@ -70,8 +77,8 @@ http::request<http::string_body> to_beast(endpoint const& ep, http_request&& req
   }
   if (!has_host)
     out.set(http::field::host, ep.authority());
-  out.body() = std::move(req.body);
-  out.content_length(out.body().size());
+  out.body() = std::span<char const>(body.data(), body.size());
+  out.content_length(body.size());
   return out;
 }
 
@@ -212,7 +219,17 @@ void http_client::close_idle() {
   }
 }
 
-asio::awaitable<boost::system::result<http_response>> http_client::request(endpoint const& ep_in, http_request req) {
+asio::awaitable<boost::system::result<http_response>> http_client::request(endpoint const& ep, http_request req) {
+  return exchange(ep, std::move(req), std::nullopt);
+}
+
+asio::awaitable<boost::system::result<http_response>> http_client::request(endpoint const& ep, http_request req,
+                                                                           std::string_view body) {
+  return exchange(ep, std::move(req), body);
+}
+
+asio::awaitable<boost::system::result<http_response>> http_client::exchange(endpoint const& ep_in, http_request req,
+                                                                            std::optional<std::string_view> borrowed) {
   co_await asio::this_coro::throw_if_cancelled(false);  // failures are values
   endpoint const ep = ep_in;  // the caller's object may not outlive our first suspension
   auto& self = *impl_;
@@ -222,7 +239,9 @@ asio::awaitable<boost::system::result<http_response>> http_client::request(endpo
     slot = std::make_unique<pool>();
   pool& p = *slot;
 
-  auto beast_request = to_beast(ep, std::move(req));
+  // `req` lives in this frame until the exchange ends, and so does the
+  // body the request points into.
+  auto beast_request = to_beast(ep, req, borrowed ? *borrowed : std::string_view(req.body));
   auto conn_or = co_await self.acquire(p, ep, clock_type::now() + self.options.request_timeout);
   if (!conn_or)
     co_return conn_or.error();

@@ -85,6 +85,25 @@ TEST(http_client, exchanges_a_request_and_response_with_a_real_server) {
   EXPECT_EQ(response->header("absent"), "");
 }
 
+TEST(http_client, sends_a_borrowed_body_in_place_of_the_requests_own) {
+  echo_server server;
+  asio::io_context context{1};
+  http_client client(context.get_executor());
+  auto ep = at(server.url());
+  // Larger than any socket buffer, so it goes out in several writes, each
+  // reading the caller's bytes while the call is suspended.
+  std::string const body(3 << 20, 'b');
+  auto [big, small] = run_coroutine(context, [&]() -> asio::awaitable<std::pair<std::string, std::string>> {
+    auto a = co_await client.request(ep, post("ignored"), body);
+    std::string const tiny = "{}";
+    auto b = co_await client.request(ep, post(""), tiny);
+    co_return std::pair{a ? a->body : a.error().message(), b ? b->body : b.error().message()};
+  }());
+  EXPECT_EQ(big.size(), body.size());
+  EXPECT_TRUE(big == body) << "the echoed body differs from the borrowed one";
+  EXPECT_EQ(small, "{}");
+}
+
 TEST(http_client, returns_error_statuses_as_responses) {
   echo_server server;
   asio::io_context context{1};
@@ -267,6 +286,26 @@ TEST(http_client, a_reused_connection_dropped_by_the_server_is_retried_once_on_a
   EXPECT_EQ(second, "second");
   EXPECT_EQ(client.stats().stale_retries, 1u);
   EXPECT_EQ(client.stats().connections_opened, 2u);
+}
+
+TEST(http_client, a_borrowed_body_goes_out_again_when_a_stale_connection_is_replaced) {
+  misbehaving_server server({misbehaving_server::respond(200, "first"),
+                             misbehaving_server::act(behaviour::close_without_answer),
+                             misbehaving_server::respond(200, "second")});
+  asio::io_context context{1};
+  http_client client(context.get_executor());
+  auto ep = at(server.url());
+  std::string const body = "{\"borrowed\":true}";
+  auto second = run_coroutine(context, [&]() -> asio::awaitable<std::string> {
+    (void)co_await client.request(ep, post("x"));
+    auto b = co_await client.request(ep, post(""), body);
+    co_return b ? b->body : b.error().message();
+  }());
+  EXPECT_EQ(second, "second");
+  EXPECT_EQ(client.stats().stale_retries, 1u);
+  // The resend carried the borrowed body whole, not an empty one.
+  EXPECT_EQ(server.requests(), 3u);
+  EXPECT_EQ(server.last_body(), body);
 }
 
 TEST(http_client, an_idle_connection_closed_by_the_server_is_replaced_transparently) {

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cctype>
 #include <list>
+#include <mutex>
 #include <thread>
 
 namespace kinesys::test {
@@ -106,6 +107,10 @@ struct misbehaving_server::impl {
         if (body_error)
           break;
       }
+      {
+        std::lock_guard lock(body_mutex);
+        last_body = buffer.substr(header_end, body);
+      }
       buffer.erase(0, header_end + body);
       auto const index = requests++;
       step const& s = script[std::min(index, script.size() - 1)];
@@ -175,6 +180,8 @@ struct misbehaving_server::impl {
   std::uint16_t port = 0;
   std::atomic<std::size_t> requests{0};
   std::atomic<std::size_t> connections{0};
+  mutable std::mutex body_mutex;
+  std::string last_body;
   std::thread thread;
 };
 
@@ -183,5 +190,9 @@ misbehaving_server::~misbehaving_server() = default;
 std::uint16_t misbehaving_server::port() const noexcept { return impl_->port; }
 std::size_t misbehaving_server::requests() const noexcept { return impl_->requests.load(); }
 std::size_t misbehaving_server::connections() const noexcept { return impl_->connections.load(); }
+std::string misbehaving_server::last_body() const {
+  std::lock_guard lock(impl_->body_mutex);
+  return impl_->last_body;
+}
 
 }  // namespace kinesys::test

@@ -55,6 +55,8 @@ public:
   /// Requests whose header was read, over all connections.
   std::size_t requests() const noexcept;
   std::size_t connections() const noexcept;
+  /// The body of the last request read whole.
+  std::string last_body() const;
 
   struct impl;
 

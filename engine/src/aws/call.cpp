@@ -151,8 +151,10 @@ http_request aws_json_client::make_request(std::string_view operation, std::stri
   target += operation;
   request.headers.push_back({"X-Amz-Target", std::move(target)});
   request.headers.push_back({"User-Agent", options_.user_agent});
-  request.body = body;
-  signer_.sign(request, creds_, std::chrono::system_clock::now());
+  // The body is not copied into the request: it is sent from the caller's
+  // buffer (up to 5 MiB, and a copy per attempt would cost its allocation
+  // and page faults).
+  signer_.sign(request, std::string_view(body), creds_, std::chrono::system_clock::now());
   return request;
 }
 
@@ -160,7 +162,7 @@ asio::awaitable<aws_result<http_response>> aws_json_client::call(std::string_vie
   ++stats_.calls;
   for (unsigned attempt = 1;; ++attempt) {
     ++stats_.attempts;
-    auto response = co_await http_.request(endpoint_, make_request(operation, body));
+    auto response = co_await http_.request(endpoint_, make_request(operation, body), body);
 
     aws_error error;
     if (!response) {

@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace kinesys::engine {
@@ -66,6 +67,12 @@ public:
   /// server closed the idle socket and never saw it. The client must
   /// outlive the call. @locality owning core
   boost::asio::awaitable<boost::system::result<http_response>> request(endpoint const& ep, http_request req);
+  /// As above, but sends `body` in place of req.body without copying it: a
+  /// PutRecords body is up to 5 MiB, and a copy per request costs a fresh
+  /// allocation and its page faults. The caller keeps `body` alive and
+  /// unchanged until the call completes. @locality owning core
+  boost::asio::awaitable<boost::system::result<http_response>> request(endpoint const& ep, http_request req,
+                                                                       std::string_view body);
 
   /// Closes idle pooled connections (in-flight ones close when done).
   /// @locality owning core
@@ -75,6 +82,9 @@ public:
   http_client_options const& options() const noexcept;
 
 private:
+  boost::asio::awaitable<boost::system::result<http_response>> exchange(endpoint const& ep, http_request req,
+                                                                        std::optional<std::string_view> borrowed);
+
   struct impl;
   std::unique_ptr<impl> impl_;
 };

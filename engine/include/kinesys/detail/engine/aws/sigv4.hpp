@@ -57,6 +57,11 @@ public:
   /// @locality owning core (the signer keeps reusable buffers)
   template <class Request>
   sigv4_trace sign(Request& request, credentials const& creds, std::chrono::system_clock::time_point now);
+  /// As above, for a request whose body is sent from `body` rather than
+  /// from request.body (http_client::request's borrowed body).
+  template <class Request>
+  sigv4_trace sign(Request& request, std::string_view body, credentials const& creds,
+                   std::chrono::system_clock::time_point now);
 
   /// The query-string form (a presigned URL valid for `expires`): appends the
   /// X-Amz-* parameters and X-Amz-Signature to `request.target`.
@@ -132,11 +137,17 @@ inline std::int64_t unix_seconds(std::chrono::system_clock::time_point t) noexce
 
 template <class Request>
 sigv4_trace sigv4_signer::sign(Request& request, credentials const& creds, std::chrono::system_clock::time_point now) {
+  return sign(request, std::string_view(request.body), creds, now);
+}
+
+template <class Request>
+sigv4_trace sigv4_signer::sign(Request& request, std::string_view body, credentials const& creds,
+                               std::chrono::system_clock::time_point now) {
   auto& headers = request.headers;
   std::erase_if(headers, [](auto const& h) { return is_signer_header(h.name); });
   views_.clear();
   for (auto const& h : headers) views_.push_back({h.name, h.value});
-  header_signature const s = sign_headers(request.method, request.target, views_, request.body, creds, unix_seconds(now));
+  header_signature const s = sign_headers(request.method, request.target, views_, body, creds, unix_seconds(now));
   using header_type = typename std::decay_t<decltype(headers)>::value_type;
   headers.push_back(header_type{"X-Amz-Date", std::string(s.amz_date)});
   if (!creds.session_token.empty()) headers.push_back(header_type{"X-Amz-Security-Token", creds.session_token});
