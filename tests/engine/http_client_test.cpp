@@ -277,35 +277,20 @@ TEST(http_client, a_reused_connection_dropped_by_the_server_is_retried_once_on_a
   asio::io_context context{1};
   http_client client(context.get_executor());
   auto ep = at(server.url());
+  // The resent request's body is borrowed (as an AWS call's is): it must
+  // go out again whole from the caller's buffer.
+  std::string const borrowed = "{\"borrowed\":true}";
   auto [first, second] = run_coroutine(context, [&]() -> asio::awaitable<std::pair<std::string, std::string>> {
     auto a = co_await client.request(ep, post("x"));
-    auto b = co_await client.request(ep, post("y"));
+    auto b = co_await client.request(ep, post(""), borrowed);
     co_return std::pair{a ? a->body : a.error().message(), b ? b->body : b.error().message()};
   }());
   EXPECT_EQ(first, "first");
   EXPECT_EQ(second, "second");
   EXPECT_EQ(client.stats().stale_retries, 1u);
   EXPECT_EQ(client.stats().connections_opened, 2u);
-}
-
-TEST(http_client, a_borrowed_body_goes_out_again_when_a_stale_connection_is_replaced) {
-  misbehaving_server server({misbehaving_server::respond(200, "first"),
-                             misbehaving_server::act(behaviour::close_without_answer),
-                             misbehaving_server::respond(200, "second")});
-  asio::io_context context{1};
-  http_client client(context.get_executor());
-  auto ep = at(server.url());
-  std::string const body = "{\"borrowed\":true}";
-  auto second = run_coroutine(context, [&]() -> asio::awaitable<std::string> {
-    (void)co_await client.request(ep, post("x"));
-    auto b = co_await client.request(ep, post(""), body);
-    co_return b ? b->body : b.error().message();
-  }());
-  EXPECT_EQ(second, "second");
-  EXPECT_EQ(client.stats().stale_retries, 1u);
-  // The resend carried the borrowed body whole, not an empty one.
   EXPECT_EQ(server.requests(), 3u);
-  EXPECT_EQ(server.last_body(), body);
+  EXPECT_EQ(server.last_body(), borrowed);
 }
 
 TEST(http_client, an_idle_connection_closed_by_the_server_is_replaced_transparently) {
