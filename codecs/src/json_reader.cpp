@@ -4,7 +4,7 @@ namespace kinesys::codecs {
 
 simdjson::padded_string_view padded(std::string& s)
 {
-  if (s.capacity() < s.size() + simdjson::SIMDJSON_PADDING) s.reserve(s.size() + simdjson::SIMDJSON_PADDING);
+  if (s.capacity() < s.size() + json_padding) s.reserve(s.size() + json_padding);
   return simdjson::padded_string_view(s.data(), s.size(), s.capacity());
 }
 

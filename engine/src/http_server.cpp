@@ -6,6 +6,8 @@
 #include "kinesys/detail/engine/error.hpp"
 #include "tls_server_context.hpp"
 
+#include <kinesys/detail/codecs/json_reader.hpp>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
@@ -66,11 +68,6 @@ struct session_handle {
   beast::tcp_stream* stream = nullptr;  // the TCP layer, below any TLS
   bool idle = true;  // waiting for the next request, nothing to lose by closing
 };
-
-/// Spare capacity past a body's end: JSON parsers that read a few bytes past
-/// the end (simdjson's padding) can then parse the body where it lies,
-/// without copying it into a bigger buffer.
-constexpr std::size_t body_padding = 64;
 
 struct core_slot {
   std::optional<tcp::acceptor> acceptor;
@@ -342,11 +339,11 @@ asio::awaitable<bool> http_server::state::serve_one(Stream& stream, beast::flat_
   }
 
   if (!parser.is_done()) {
-    // Sized once for the whole body and its padding: JSON handlers then
-    // parse it where it lies instead of copying it (up to 7 MiB) into a
-    // bigger buffer.
+    // Sized once for the whole body and the JSON parser's padding: handlers
+    // then parse it where it lies (codecs::padded finds the room) instead
+    // of copying it (up to 7 MiB) into a bigger buffer.
     if (auto length = parser.content_length(); length && *length <= options.max_body_bytes)
-      parser.get().body().reserve(static_cast<std::size_t>(*length) + body_padding);
+      parser.get().body().reserve(static_cast<std::size_t>(*length) + codecs::json_padding);
     if (iequals(parser.get()[http::field::expect], "100-continue")) {
       http::response<http::empty_body> go_on{http::status::continue_, 11};
       auto [continue_error, continue_bytes] = co_await http::async_write(stream, go_on, as_result);

@@ -16,12 +16,17 @@
 
 #include <simdjson.h>
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
 namespace kinesys::codecs {
 
-/// Gives `s` the SIMDJSON_PADDING bytes of spare capacity simdjson reads past
+/// The spare capacity simdjson reads past a document's end. A buffer that
+/// already has it (an HTTP server body sized for it) is parsed in place.
+inline constexpr std::size_t json_padding = simdjson::SIMDJSON_PADDING;
+
+/// Gives `s` the json_padding bytes of spare capacity simdjson reads past
 /// the end (reserving if needed; usually free for a reused buffer) and
 /// returns a view to iterate. Changing `s` afterwards invalidates the view.
 simdjson::padded_string_view padded(std::string& s);
